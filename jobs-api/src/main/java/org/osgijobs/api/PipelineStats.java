@@ -15,10 +15,9 @@ package org.osgijobs.api;
  * @param inFlight         jobs running in a handler now
  * @param queued           jobs waiting in the runtime and the driver now
  * @param delayed          jobs waiting for their delay now
- * @param meanWaitMicros   mean time from push to handler start, in microseconds
  * @param meanRunMicros    mean handler run time, in microseconds
  */
 public record PipelineStats(String pipeline, long pushed, long pushErrors, long processed, long failed,
         long timedOut, long requeued, long deadLettered, long noHandler, long inFlight, long queued, long delayed,
-        long meanWaitMicros, long meanRunMicros) {
+        long meanRunMicros) {
 }

@@ -19,7 +19,7 @@ public interface Driver {
      * publish is confirmed), or exceptionally with a {@link org.osgijobs.api.JobsException} that says why not.
      * A driver may block the caller for back-pressure, and should keep many pushes in flight when it can.
      *
-     * @param message the job; its pipeline is this driver's, its priority already resolved
+     * @param message the job; its pipeline is this driver's; a priority of 0 means the pipeline's priority
      * @return completion of the push
      */
     CompletionStage<Void> push(Message message);
