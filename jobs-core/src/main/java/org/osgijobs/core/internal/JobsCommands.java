@@ -1,0 +1,177 @@
+package org.osgijobs.core.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgijobs.api.Jobs;
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.PipelineStats;
+import org.osgijobs.api.State;
+
+/**
+ * Gogo commands in scope {@code jobs}. Plain methods taking strings, so no Gogo API is imported; each returns
+ * the text to print, and bad input comes back as a {@link JobsException} with a message naming the problem.
+ */
+@Component(service = JobsCommands.class, property = { "osgi.command.scope=jobs",
+        "osgi.command.function=list", "osgi.command.function=stat", "osgi.command.function=stats",
+        "osgi.command.function=push", "osgi.command.function=pause", "osgi.command.function=resume",
+        "osgi.command.function=declare", "osgi.command.function=destroy" })
+public final class JobsCommands {
+    private final Jobs jobs;
+
+    @Activate
+    public JobsCommands(@Reference Jobs jobs) {
+        this.jobs = jobs;
+    }
+
+    /** {@code jobs:list}: the pipeline names, one per line. */
+    public String list() {
+        return String.join(System.lineSeparator(), jobs.list());
+    }
+
+    /** {@code jobs:stat}: a table of every pipeline's state. */
+    public String stat() {
+        return StatTable.render(jobs.stat());
+    }
+
+    /** {@code jobs:stat <pipeline>}: the state of one pipeline. */
+    public String stat(String pipeline) {
+        return StatTable.render(List.of(jobs.stat(pipeline)));
+    }
+
+    /** {@code jobs:stats <pipeline>}: the counters of one pipeline. */
+    public String stats(String pipeline) {
+        PipelineStats s = jobs.stats(pipeline);
+        return String.format("pipeline %s: pushed=%d push_errors=%d processed=%d failed=%d timed_out=%d "
+                + "requeued=%d dead_lettered=%d no_handler=%d in_flight=%d queued=%d delayed=%d mean_run_us=%d",
+                s.pipeline(), s.pushed(), s.pushErrors(), s.processed(), s.failed(), s.timedOut(), s.requeued(),
+                s.deadLettered(), s.noHandler(), s.inFlight(), s.queued(), s.delayed(), s.meanRunMicros());
+    }
+
+    /** {@code jobs:push <pipeline> <name>}: pushes a job with an empty payload. */
+    public String push(String pipeline, String name) {
+        return push(pipeline, name, "");
+    }
+
+    /**
+     * {@code jobs:push <pipeline> <name> <payload> [key=value ...]}: pushes a job. Keys: {@code priority},
+     * {@code delay} (seconds), {@code id}, {@code auto_ack}, and {@code h.<header>} for headers (repeatable).
+     */
+    public String push(String pipeline, String name, String payload, String... options) {
+        Message.Builder builder = Message.builder(name).pipeline(pipeline)
+                .payload(payload.getBytes(StandardCharsets.UTF_8));
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (String option : options) {
+            String[] kv = keyValue(option);
+            switch (kv[0]) {
+            case "priority":
+                builder.priority(number(kv));
+                break;
+            case "delay":
+                builder.delay((int) number(kv));
+                break;
+            case "id":
+                builder.id(kv[1]);
+                break;
+            case "auto_ack":
+                builder.autoAck(Boolean.parseBoolean(kv[1]));
+                break;
+            default:
+                if (!kv[0].startsWith("h.") || kv[0].length() == 2) {
+                    throw new JobsException("push: unknown option '" + kv[0]
+                            + "' (use priority, delay, id, auto_ack or h.<header>)");
+                }
+                headers.computeIfAbsent(kv[0].substring(2), k -> new ArrayList<>()).add(kv[1]);
+            }
+        }
+        Message message = builder.headers(headers).build();
+        jobs.push(message);
+        return "pushed " + message.id() + " to " + pipeline;
+    }
+
+    /** {@code jobs:pause <pipeline>} */
+    public String pause(String pipeline) {
+        jobs.pause(pipeline);
+        return "paused " + pipeline;
+    }
+
+    /** {@code jobs:resume <pipeline>} */
+    public String resume(String pipeline) {
+        jobs.resume(pipeline);
+        return "resumed " + pipeline;
+    }
+
+    /** {@code jobs:declare name=<n> driver=<d> [key=value ...]} */
+    public String declare(String... options) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String option : options) {
+            String[] kv = keyValue(option);
+            map.put(kv[0], kv[1]);
+        }
+        jobs.declare(map);
+        return "declared " + map.get(Jobs.OPTION_NAME);
+    }
+
+    /** {@code jobs:destroy <pipeline>} */
+    public String destroy(String pipeline) {
+        jobs.destroy(pipeline);
+        return "destroyed " + pipeline;
+    }
+
+    private static String[] keyValue(String option) {
+        int eq = option.indexOf('=');
+        if (eq <= 0) {
+            throw new JobsException("option '" + option + "' must be key=value");
+        }
+        return new String[] { option.substring(0, eq).trim(), option.substring(eq + 1).trim() };
+    }
+
+    private static long number(String[] kv) {
+        try {
+            return Long.parseLong(kv[1]);
+        } catch (NumberFormatException e) {
+            throw new JobsException("option '" + kv[0] + "' must be an integer, got '" + kv[1] + "'");
+        }
+    }
+
+    /** Renders states as an aligned text table. */
+    static final class StatTable {
+        private static final String[] HEADER = { "PIPELINE", "DRIVER", "QUEUE", "ACTIVE", "DELAYED", "RESERVED",
+                "READY", "PRIORITY", "ERROR" };
+
+        private StatTable() {
+        }
+
+        static String render(List<State> states) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(HEADER);
+            for (State s : states) {
+                rows.add(new String[] { s.pipeline(), s.driver(), s.queue(), Long.toString(s.active()),
+                        Long.toString(s.delayed()), Long.toString(s.reserved()), Boolean.toString(s.ready()),
+                        Long.toString(s.priority()), s.errorMessage() });
+            }
+            int[] widths = new int[HEADER.length];
+            for (String[] row : rows) {
+                for (int i = 0; i < row.length; i++) {
+                    widths[i] = Math.max(widths[i], row[i] == null ? 0 : row[i].length());
+                }
+            }
+            StringBuilder out = new StringBuilder();
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < row.length; i++) {
+                    line.append(String.format("%-" + (widths[i] + 2) + "s", row[i] == null ? "" : row[i]));
+                }
+                out.append(line.toString().stripTrailing()).append(System.lineSeparator());
+            }
+            return out.toString().stripTrailing();
+        }
+    }
+}
