@@ -1,0 +1,135 @@
+package org.osgijobs.itests;
+
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.File;
+
+import org.ops4j.pax.exam.Option;
+
+/**
+ * Provisioning options for the test framework. Every bundle is a {@code file:} URL into the folder that
+ * maven-dependency-plugin fills from this module's dependencies ({@code target/bundles/<artifactId>.jar}), so the
+ * tests run offline and always against the bundles the build just resolved. A bundle used here must be a direct
+ * dependency of {@code itests/pom.xml} with scope {@code provided}.
+ * <p>
+ * These methods run outside the framework, in pax-exam's {@code @Configuration} step.
+ */
+public final class ItestBundles {
+
+    /** System property (set by failsafe) naming the folder of bundle jars. */
+    public static final String BUNDLES_DIR_PROPERTY = "itest.bundles.dir";
+    /** System property (set by failsafe) naming the folder under which each test class gets its Felix storage. */
+    public static final String WORK_DIR_PROPERTY = "itest.work.dir";
+
+    /** Start level of the logging and OSGi utility bundles: before everything that logs. */
+    private static final int EARLY = 1;
+
+    private ItestBundles() {
+    }
+
+    /**
+     * @param artifactId a provided-scope dependency of the itests module
+     * @return the option installing and starting it from {@code target/bundles}
+     * @throws IllegalStateException when the jar is not there (the dependency is missing from the pom, or the
+     *                               build did not run the {@code pre-integration-test} phase)
+     */
+    public static Option bundleOf(String artifactId) {
+        return bundle(fileUrl(artifactId));
+    }
+
+    /**
+     * @param artifactId a provided-scope dependency of the itests module
+     * @return its {@code file:} URL in {@code target/bundles}
+     */
+    public static String fileUrl(String artifactId) {
+        File jar = new File(bundlesDir(), artifactId + ".jar");
+        if (!jar.isFile()) {
+            throw new IllegalStateException("bundle " + jar + " not found: is '" + artifactId
+                    + "' a provided dependency of itests/pom.xml, and did the build reach pre-integration-test?");
+        }
+        return jar.toURI().toString();
+    }
+
+    /**
+     * The framework set-up every test class shares: its own Felix storage under {@code target/felix}, cleaned
+     * before the first start, the JUnit bundles and readable logging.
+     *
+     * @param testClass the test class, naming its storage folder
+     * @return the options
+     */
+    public static Option framework(Class<?> testClass) {
+        File storage = new File(workDir(), testClass.getSimpleName());
+        return composite(
+                frameworkProperty("org.osgi.framework.storage").value(storage.getAbsolutePath()),
+                frameworkProperty("org.osgi.framework.storage.clean").value("onFirstInit"),
+                systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("info"),
+                systemProperty("org.slf4j.simpleLogger.log.org.ops4j").value("warn"),
+                systemProperty("org.slf4j.simpleLogger.showDateTime").value("true"),
+                systemProperty("org.slf4j.simpleLogger.dateTimeFormat").value("HH:mm:ss.SSS"),
+                systemProperty("org.slf4j.simpleLogger.showShortLogName").value("true"),
+                junitBundles());
+    }
+
+    /** @return SLF4J (API and the simple binding), which the runtime and pax-exam's own bundles log through */
+    public static Option logging() {
+        return composite(
+                bundle(fileUrl("slf4j-api")).startLevel(EARLY),
+                bundle(fileUrl("slf4j-simple")).startLevel(EARLY));
+    }
+
+    /**
+     * @return the OSGi services the runtime builds on: Declarative Services (SCR and the specification bundles it
+     *         needs), Configuration Admin, Event Admin and Metatype (with the Log API package it imports)
+     */
+    public static Option osgiServices() {
+        return composite(
+                bundle(fileUrl("org.osgi.util.function")).startLevel(EARLY),
+                bundle(fileUrl("org.osgi.util.promise")).startLevel(EARLY),
+                bundle(fileUrl("org.osgi.service.component")).startLevel(EARLY),
+                bundleOf("org.apache.felix.configadmin"),
+                bundleOf("org.apache.felix.eventadmin"),
+                bundle(fileUrl("org.osgi.service.log")).startLevel(EARLY),
+                bundleOf("org.apache.felix.metatype"),
+                bundleOf("org.apache.felix.scr"));
+    }
+
+    /** @return the public API bundle */
+    public static Option jobsApi() {
+        return bundleOf("jobs-api");
+    }
+
+    /** @return the runtime bundle */
+    public static Option jobsCore() {
+        return bundleOf("jobs-core");
+    }
+
+    /** @return the in-process driver bundle */
+    public static Option memoryDriver() {
+        return bundleOf("driver-memory");
+    }
+
+    /** @return the RabbitMQ driver bundle and the RabbitMQ Java client it needs */
+    public static Option amqpDriver() {
+        return composite(bundleOf("amqp-client"), bundleOf("driver-amqp"));
+    }
+
+    /**
+     * @return the logging, the OSGi services, the API and the runtime: what every runtime test starts with (add a
+     *         driver)
+     */
+    public static Option runtime() {
+        return composite(logging(), osgiServices(), jobsApi(), jobsCore());
+    }
+
+    private static File bundlesDir() {
+        return new File(System.getProperty(BUNDLES_DIR_PROPERTY, "target/bundles"));
+    }
+
+    private static File workDir() {
+        return new File(System.getProperty(WORK_DIR_PROPERTY, "target/felix"));
+    }
+}
