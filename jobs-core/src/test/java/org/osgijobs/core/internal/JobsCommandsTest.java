@@ -1,0 +1,74 @@
+package org.osgijobs.core.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgi.framework.Constants;
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.driver.Constructor;
+import org.osgijobs.api.handler.JobContext;
+import org.osgijobs.api.handler.JobHandler;
+
+public class JobsCommandsTest {
+    private final JobsRuntime runtime = new JobsRuntime();
+    private final TestDriver.Factory drivers = new TestDriver.Factory("test");
+    private final JobsCommands commands = new JobsCommands(runtime);
+    private final BlockingQueue<JobContext> handled = new LinkedBlockingQueue<>();
+
+    @Before
+    public void start() {
+        runtime.addConstructor(drivers, Map.of(Constructor.DRIVER_NAME, "test", Constants.SERVICE_ID, 1L));
+        runtime.activate(Map.of("num_workers", 1));
+        JobHandler h = handled::add;
+        runtime.addHandler(h, Map.of(JobHandler.JOB_NAME, "*", Constants.SERVICE_ID, 2L));
+    }
+
+    @After
+    public void stop() {
+        runtime.deactivate();
+    }
+
+    @Test
+    public void declarePushStatPauseResumeDestroy() throws Exception {
+        assertEquals("declared d", commands.declare("name=d", "driver=test", "priority=3"));
+        assertEquals("d", commands.list());
+        String table = commands.stat();
+        assertTrue(table, table.startsWith("PIPELINE"));
+        assertTrue(table, table.lines().anyMatch(l -> l.matches("d\\s+test\\s+d\\s+0\\s+0\\s+0\\s+false\\s+3")));
+        assertEquals("resumed d", commands.resume("d"));
+        String pushed = commands.push("d", "greet", "hi", "priority=2", "delay=0", "id=job-1", "h.trace=t1",
+                "h.trace=t2");
+        assertEquals("pushed job-1 to d", pushed);
+        JobContext job = handled.poll(10, TimeUnit.SECONDS);
+        assertEquals("greet", job.name());
+        assertEquals("hi", job.payloadAsString());
+        assertEquals(2, job.priority());
+        assertEquals(List.of("t1", "t2"), job.headers().get("trace"));
+        assertTrue(commands.stats("d").contains("pushed=1"));
+        assertEquals("paused d", commands.pause("d"));
+        assertTrue(commands.stat("d").contains("false"));
+        assertEquals("destroyed d", commands.destroy("d"));
+        assertEquals("", commands.list());
+    }
+
+    @Test
+    public void badArgumentsAreNamed() {
+        commands.declare("name=d", "driver=test");
+        assertEquals("option 'priority' must be an integer, got 'high'",
+                assertThrows(JobsException.class, () -> commands.push("d", "x", "", "priority=high")).getMessage());
+        assertTrue(assertThrows(JobsException.class, () -> commands.push("d", "x", "", "colour=red")).getMessage()
+                .contains("unknown option 'colour'"));
+        assertEquals("option 'oops' must be key=value",
+                assertThrows(JobsException.class, () -> commands.declare("oops")).getMessage());
+    }
+}
