@@ -1,0 +1,452 @@
+package org.osgijobs.driver.memory.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.State;
+import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The in-process driver of one pipeline. Jobs wait in a local buffer ordered by (priority, sequence) and move into
+ * the runtime's queue while the pipeline consumes, at most {@code prefetch} of them at a time (in the queue or at
+ * a worker, not yet settled). The buffer is unbounded, so a paused pipeline accepts any number of jobs.
+ * <p>
+ * Locking: one lock guards the buffer, the delayed jobs and the counters. The runtime's queue is called under it
+ * only through its non-blocking methods ({@code offer}, {@code remove}); the blocking {@code insert} is called
+ * outside it, so that a full queue holds back the producer without holding back the workers that drain it.
+ */
+final class MemoryDriver implements Driver {
+    static final String NAME = "memory";
+    static final String OPTION_PREFETCH = "prefetch";
+    static final int DEFAULT_PREFETCH = 100_000;
+    /** How soon to retry moving buffered jobs when the runtime's queue was full (no ack may come to do it). */
+    static final long RETRY_MILLIS = 50;
+
+    private static final Logger LOG = LoggerFactory.getLogger(MemoryDriver.class);
+    private static final CompletionStage<Void> DONE = CompletableFuture.completedStage(null);
+    private static final long NANOS_PER_SECOND = TimeUnit.SECONDS.toNanos(1);
+
+    private final String name;
+    private final long priority;
+    private final int prefetch;
+    private final Queue queue;
+    private final ScheduledExecutorService timer;
+    private final AtomicLong sequence = new AtomicLong();
+    private final ReentrantLock lock = new ReentrantLock();
+
+    // guarded by lock
+    private final JobHeap buffer = new JobHeap(MemoryJob.READY_ORDER);
+    private final JobHeap delayed = new JobHeap(MemoryJob.DUE_ORDER);
+    private int reserved; // handed to the runtime's queue and not settled yet
+    private boolean stopped;
+    private ScheduledFuture<?> retry;
+    private ScheduledFuture<?> wakeup;
+    private long wakeupDue;
+    private long wakeupGeneration;
+    // written under lock; read without it after a blocking insert (see insertDirectly)
+    private volatile boolean consuming;
+
+    /**
+     * @param pipeline the pipeline's options
+     * @param queue    the runtime's queue
+     * @param timer    runs delayed releases and pump retries; shared by drivers, so its tasks never block
+     * @throws JobsException when {@code priority} or {@code prefetch} is malformed
+     */
+    MemoryDriver(Pipeline pipeline, Queue queue, ScheduledExecutorService timer) {
+        this.name = pipeline.name();
+        this.priority = pipeline.priority();
+        this.prefetch = pipeline.getInt(OPTION_PREFETCH, DEFAULT_PREFETCH);
+        if (prefetch < 1) {
+            throw pipeline.bad(OPTION_PREFETCH, String.valueOf(prefetch), "at least 1");
+        }
+        this.queue = queue;
+        this.timer = timer;
+    }
+
+    @Override
+    public CompletionStage<Void> push(Message message) {
+        try {
+            accept(message);
+            return DONE;
+        } catch (JobsException e) {
+            return CompletableFuture.failedStage(e);
+        }
+    }
+
+    @Override
+    public void run(Pipeline pipeline) {
+        start(pipeline.name());
+    }
+
+    @Override
+    public void resume(String pipeline) {
+        start(pipeline);
+    }
+
+    @Override
+    public void pause(String pipeline) {
+        checkName(pipeline);
+        List<Job> foreign;
+        lock.lock();
+        try {
+            if (stopped) {
+                return;
+            }
+            consuming = false;
+            foreign = withdraw();
+        } finally {
+            lock.unlock();
+        }
+        putBack(foreign);
+    }
+
+    @Override
+    public List<Message> stop() {
+        List<MemoryJob> ready;
+        List<MemoryJob> waiting;
+        List<Job> foreign;
+        lock.lock();
+        try {
+            if (stopped) {
+                return List.of();
+            }
+            stopped = true;
+            consuming = false;
+            cancel(retry);
+            cancel(wakeup);
+            retry = null;
+            wakeup = null;
+            foreign = withdraw();
+            ready = buffer.drain();
+            waiting = delayed.drain();
+        } finally {
+            lock.unlock();
+        }
+        putBack(foreign);
+        long now = System.nanoTime();
+        List<Message> held = new ArrayList<>(ready.size() + waiting.size());
+        for (MemoryJob job : ready) {
+            held.add(withDelay(job.message(), 0));
+        }
+        for (MemoryJob job : waiting) {
+            held.add(withDelay(job.message(), secondsUntil(job.due(), now)));
+        }
+        LOG.debug("pipeline '{}': memory driver stopped, handing back {} jobs ({} delayed)", name, held.size(),
+                waiting.size());
+        return held;
+    }
+
+    @Override
+    public State state() {
+        lock.lock();
+        try {
+            // reserved counts jobs handed to the runtime, whether still in its queue or at a worker: the queue
+            // does not tell a driver when a worker takes a job (the same view a broker has of unacked deliveries)
+            return new State(name, NAME, name, buffer.size(), delayed.size(), reserved, consuming, priority, "");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A job of this driver was acknowledged or dropped: its slot is free for the next one. */
+    void release() {
+        lock.lock();
+        try {
+            reserved--;
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a settled job back as a new one: it goes behind the jobs of its priority that are ready now.
+     * Called from worker threads, so it never blocks on the runtime's queue.
+     */
+    void requeue(MemoryJob job, Message message, int delay) {
+        if (delay < 0) {
+            throw new JobsException(prefix() + "requeue delay must not be negative, got " + delay);
+        }
+        lock.lock();
+        try {
+            if (job.isSettled()) {
+                return; // settled once already: a second outcome is ignored
+            }
+            if (stopped) {
+                // the runtime keeps the job (Driver.stop contract)
+                throw new IllegalStateException(prefix() + "memory driver is stopped, job " + job.id()
+                        + " cannot go back to it");
+            }
+            if (!job.settle()) {
+                return;
+            }
+            reserved--;
+            long now = System.nanoTime();
+            MemoryJob again = new MemoryJob(this, message, job.priority(), sequence.getAndIncrement(),
+                    now + delay * NANOS_PER_SECOND);
+            if (delay > 0) {
+                addDelayed(again);
+            } else {
+                buffer.add(again);
+            }
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void accept(Message message) {
+        if (message == null) {
+            throw new JobsException(prefix() + "no job given");
+        }
+        if (message.pipeline() == null) {
+            throw new JobsException(prefix() + "job '" + message.name() + "' names no pipeline");
+        }
+        if (!name.equals(message.pipeline())) {
+            throw new JobsException(prefix() + "memory driver got job '" + message.name() + "' for pipeline '"
+                    + message.pipeline() + "'");
+        }
+        long effective = message.priority() != 0 ? message.priority() : priority;
+        long due = message.delay() > 0 ? System.nanoTime() + message.delay() * NANOS_PER_SECOND : 0;
+        MemoryJob job = new MemoryJob(this, message, effective, sequence.getAndIncrement(), due);
+        boolean direct = false;
+        lock.lock();
+        try {
+            if (stopped) {
+                throw new JobsException(prefix() + "memory driver is stopped");
+            }
+            if (message.delay() > 0) {
+                addDelayed(job);
+            } else if (consuming && buffer.isEmpty() && reserved < prefetch) {
+                reserved++; // the slot is ours before we leave the lock: prefetch holds even under contention
+                direct = true;
+            } else {
+                buffer.add(job);
+                pump();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (direct) {
+            insertDirectly(job);
+        }
+    }
+
+    /** The fast path: hand the job straight to the runtime, waiting for room there (back-pressure). */
+    private void insertDirectly(MemoryJob job) {
+        try {
+            queue.insert(job);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            release();
+            throw new JobsException(prefix() + "interrupted while waiting for room in the runtime's queue", e);
+        } catch (RuntimeException e) {
+            release();
+            throw new JobsException(prefix() + "the runtime's queue refused job " + job.id() + ": " + e, e);
+        }
+        if (!consuming) {
+            // A pause ran while we waited and withdrew what was there, so the job just inserted must come back
+            // too. After stop it stays: it was accepted into the runtime's queue and runs once; withdrawing it
+            // then could take the jobs of the pipeline's next driver along with it.
+            List<Job> foreign = List.of();
+            lock.lock();
+            try {
+                if (!stopped && !consuming) {
+                    foreign = withdraw();
+                }
+            } finally {
+                lock.unlock();
+            }
+            putBack(foreign);
+        }
+    }
+
+    private void start(String pipeline) {
+        checkName(pipeline);
+        lock.lock();
+        try {
+            if (stopped) {
+                throw new JobsException(prefix() + "memory driver is stopped");
+            }
+            consuming = true;
+            pump();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Moves buffered jobs into the runtime's queue while there is room in both. Runs on any thread, worker
+     * threads included, so it only offers: a blocking insert here could deadlock the workers that would drain
+     * the queue. When the queue is full, a retry is scheduled because no ack of this pipeline may come.
+     */
+    private void pump() {
+        while (consuming && reserved < prefetch && !buffer.isEmpty()) {
+            if (!queue.offer(buffer.peek())) {
+                scheduleRetry();
+                return;
+            }
+            buffer.poll();
+            reserved++;
+        }
+    }
+
+    /**
+     * Takes this pipeline's not-yet-taken jobs back from the runtime's queue into the buffer; they keep their
+     * sequence, so order is preserved. Lock held.
+     *
+     * @return jobs of the pipeline's name that are not this driver's: they must go back after the lock
+     */
+    private List<Job> withdraw() {
+        List<Job> foreign = List.of();
+        for (Job job : queue.remove(name)) {
+            if (job instanceof MemoryJob mine && mine.belongsTo(this)) {
+                buffer.add(mine);
+                reserved--;
+            } else if (job instanceof MemoryJob orphan) {
+                // left by a stopped predecessor whose push raced its stop: nobody else holds it, so adopt it
+                buffer.add(new MemoryJob(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
+            } else {
+                if (foreign.isEmpty()) {
+                    foreign = new ArrayList<>();
+                }
+                foreign.add(job);
+            }
+        }
+        return foreign;
+    }
+
+    /** Returns jobs of another driver kind to the queue; without room, to their own driver. Lock not held. */
+    private void putBack(List<Job> foreign) {
+        for (Job job : foreign) {
+            if (queue.offer(job)) {
+                continue;
+            }
+            LOG.warn("pipeline '{}': runtime queue full, returning foreign job {} to its driver", name, job.id());
+            try {
+                job.nack(true, 0);
+            } catch (RuntimeException e) {
+                LOG.error("pipeline '{}': could not return job {} to its driver", name, job.id(), e);
+            }
+        }
+    }
+
+    private void addDelayed(MemoryJob job) {
+        delayed.add(job);
+        scheduleWakeup();
+    }
+
+    /** Keeps one timer task per driver, due when the earliest delayed job is. Lock held. */
+    private void scheduleWakeup() {
+        if (stopped || delayed.isEmpty()) {
+            return;
+        }
+        long next = delayed.peek().due();
+        if (wakeup != null && wakeupDue - next <= 0) {
+            return;
+        }
+        cancel(wakeup);
+        wakeup = null;
+        long generation = ++wakeupGeneration;
+        try {
+            wakeup = timer.schedule(() -> releaseDueJobs(generation), next - System.nanoTime(),
+                    TimeUnit.NANOSECONDS);
+            wakeupDue = next;
+        } catch (RejectedExecutionException e) {
+            LOG.warn("pipeline '{}': timer unavailable, {} delayed jobs wait until the driver stops", name,
+                    delayed.size());
+        }
+    }
+
+    private void releaseDueJobs(long generation) {
+        lock.lock();
+        try {
+            if (generation == wakeupGeneration) {
+                wakeup = null;
+            }
+            if (stopped) {
+                return;
+            }
+            long now = System.nanoTime();
+            while (!delayed.isEmpty() && delayed.peek().due() - now <= 0) {
+                MemoryJob due = delayed.poll();
+                // ready from now on: it queues behind jobs of its priority that were ready before it
+                due.resequence(sequence.getAndIncrement());
+                buffer.add(due);
+            }
+            scheduleWakeup();
+            pump();
+        } catch (RuntimeException e) {
+            LOG.error("pipeline '{}': releasing delayed jobs failed", name, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void scheduleRetry() {
+        if (retry != null || stopped) {
+            return;
+        }
+        try {
+            retry = timer.schedule(this::retryPump, RETRY_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.warn("pipeline '{}': timer unavailable, buffered jobs move on the next push or ack", name);
+        }
+    }
+
+    private void retryPump() {
+        lock.lock();
+        try {
+            retry = null;
+            pump();
+        } catch (RuntimeException e) {
+            LOG.error("pipeline '{}': moving buffered jobs failed", name, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkName(String pipeline) {
+        if (!name.equals(pipeline)) {
+            throw new JobsException(prefix() + "memory driver cannot serve pipeline '" + pipeline + "'");
+        }
+    }
+
+    private String prefix() {
+        return "pipeline '" + name + "': ";
+    }
+
+    private static void cancel(ScheduledFuture<?> task) {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+
+    private static Message withDelay(Message message, int seconds) {
+        return message.delay() == seconds ? message : message.toBuilder().delay(seconds).build();
+    }
+
+    /** @return the whole seconds, rounded up, from now until a due time; 0 when it has passed */
+    private static int secondsUntil(long due, long now) {
+        long remaining = due - now;
+        if (remaining <= 0) {
+            return 0;
+        }
+        return (int) Math.min(Integer.MAX_VALUE, (remaining + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND);
+    }
+}

@@ -1,0 +1,161 @@
+package org.osgijobs.driver.memory.internal;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Job;
+
+/**
+ * One job held by a {@link MemoryDriver}: the pushed message, its effective priority and its place in the
+ * driver's order. Deliberately small (no per-job maps, futures or timers): a paused pipeline may hold millions.
+ */
+final class MemoryJob implements Job {
+
+    /** Ready order: priority, then the order in which jobs became ready (FIFO among equal priorities). */
+    static final Comparator<MemoryJob> READY_ORDER = (a, b) -> {
+        int byPriority = Long.compare(a.priority, b.priority);
+        return byPriority != 0 ? byPriority : Long.compare(a.sequence, b.sequence);
+    };
+
+    /** Delay order: due time (compared by difference, as {@link System#nanoTime()} requires), then sequence. */
+    static final Comparator<MemoryJob> DUE_ORDER = (a, b) -> {
+        int byDue = Long.compare(a.due - b.due, 0);
+        return byDue != 0 ? byDue : Long.compare(a.sequence, b.sequence);
+    };
+
+    // A VarHandle over an int field instead of an AtomicBoolean: one flag costs 4 bytes, not a 16-byte object.
+    private static final VarHandle SETTLED;
+
+    static {
+        try {
+            SETTLED = MethodHandles.lookup().findVarHandle(MemoryJob.class, "settled", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final MemoryDriver driver;
+    private final Message message;
+    private final long priority;
+    private final long due;
+    // Written under the driver's lock only: when the job is created and again when its delay has passed.
+    private long sequence;
+    @SuppressWarnings("unused") // accessed through SETTLED
+    private volatile int settled;
+
+    /**
+     * @param driver   the driver that holds the job and receives its outcome
+     * @param message  the job as pushed, with its current headers
+     * @param priority the effective priority (the message's, or the pipeline's when the message's is 0)
+     * @param sequence its place among jobs of equal priority
+     * @param due      the {@link System#nanoTime()} at which a delayed job becomes ready; ignored otherwise
+     */
+    MemoryJob(MemoryDriver driver, Message message, long priority, long sequence, long due) {
+        this.driver = driver;
+        this.message = message;
+        this.priority = priority;
+        this.sequence = sequence;
+        this.due = due;
+    }
+
+    boolean belongsTo(MemoryDriver owner) {
+        return driver == owner;
+    }
+
+    Message message() {
+        return message;
+    }
+
+    long due() {
+        return due;
+    }
+
+    void resequence(long newSequence) {
+        this.sequence = newSequence;
+    }
+
+    boolean isSettled() {
+        return (int) SETTLED.getVolatile(this) != 0;
+    }
+
+    /** @return {@code true} for the first settlement of this job only */
+    boolean settle() {
+        return SETTLED.compareAndSet(this, 0, 1);
+    }
+
+    @Override
+    public String id() {
+        return message.id();
+    }
+
+    @Override
+    public String groupId() {
+        return message.pipeline();
+    }
+
+    @Override
+    public long priority() {
+        return priority;
+    }
+
+    @Override
+    public String name() {
+        return message.name();
+    }
+
+    @Override
+    public byte[] body() {
+        return message.payload();
+    }
+
+    @Override
+    public Map<String, List<String>> headers() {
+        return message.headers();
+    }
+
+    @Override
+    public boolean autoAck() {
+        return message.autoAck();
+    }
+
+    @Override
+    public Message context() {
+        return message;
+    }
+
+    @Override
+    public void ack() {
+        if (settle()) {
+            driver.release();
+        }
+    }
+
+    @Override
+    public void nack() {
+        ack(); // without requeue the memory driver simply forgets the job, as for an ack
+    }
+
+    @Override
+    public void nack(boolean requeue, int delay) {
+        if (requeue) {
+            driver.requeue(this, message, delay);
+        } else {
+            nack();
+        }
+    }
+
+    @Override
+    public void requeue(Map<String, List<String>> headers, int delay) {
+        driver.requeue(this, message.toBuilder().headers(headers).build(), delay);
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryJob[" + message.id() + " '" + message.name() + "' in " + message.pipeline() + ", priority "
+                + priority + "]";
+    }
+}

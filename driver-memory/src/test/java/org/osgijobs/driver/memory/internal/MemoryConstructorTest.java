@@ -1,0 +1,86 @@
+package org.osgijobs.driver.memory.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Test;
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.Job;
+
+/** The service that builds memory drivers. */
+public class MemoryConstructorTest {
+    private final MemoryConstructor constructor = new MemoryConstructor();
+
+    @After
+    public void deactivate() {
+        constructor.deactivate();
+    }
+
+    @Test
+    public void itIsTheMemoryDriverKind() {
+        assertEquals("memory", constructor.name());
+    }
+
+    @Test
+    public void builtDriversDoNotConsumeUntilRun() throws InterruptedException {
+        TestQueue queue = new TestQueue(10);
+        Driver fromConfig = constructor.driverFromConfig("jobs.pipeline~p", queue, DriverTestSupport.pipeline());
+        Driver declared = constructor.driverFromPipeline(DriverTestSupport.pipeline(), new TestQueue(10));
+        assertFalse(fromConfig.state().ready());
+        assertFalse(declared.state().ready());
+
+        fromConfig.push(DriverTestSupport.message("later").delay(1).build()).toCompletableFuture().join();
+        fromConfig.push(DriverTestSupport.msg("now")).toCompletableFuture().join();
+        assertEquals(0, queue.size());
+
+        fromConfig.run(DriverTestSupport.pipeline());
+        assertEquals("now", queue.extractMin().name());
+        Job later = queue.poll(20, TimeUnit.SECONDS); // moved by the constructor's shared timer
+        assertEquals("later", later.name());
+    }
+
+    @Test
+    public void badOptionsAreReportedByTheBuilders() {
+        try {
+            constructor.driverFromPipeline(DriverTestSupport.pipeline("prefetch", "x"), new TestQueue(1));
+            fail("a malformed prefetch must be refused");
+        } catch (JobsException e) {
+            assertTrue(e.getMessage(), e.getMessage().contains("'prefetch'"));
+        }
+    }
+
+    @Test
+    public void afterDeactivationDelayedJobsAreStillHandedBackOnStop() {
+        Driver driver = constructor.driverFromPipeline(DriverTestSupport.pipeline(), new TestQueue(10));
+        driver.run(DriverTestSupport.pipeline());
+        constructor.deactivate();
+
+        driver.push(DriverTestSupport.message("later").delay(1).build()).toCompletableFuture().join();
+
+        assertEquals(List.of("later"), DriverTestSupport.names(driver.stop()));
+    }
+
+    @Test
+    public void theComponentDescriptorRegistersAConstructorNamedMemory() throws IOException {
+        String xml;
+        try (InputStream in = getClass().getClassLoader()
+                .getResourceAsStream("OSGI-INF/" + MemoryConstructor.class.getName() + ".xml")) {
+            assertNotNull("bnd generates the DS descriptor", in);
+            xml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        assertTrue(xml, xml.contains("interface=\"org.osgijobs.api.driver.Constructor\""));
+        assertTrue(xml, xml.contains("name=\"driver.name\"") && xml.contains("value=\"memory\""));
+        assertTrue(xml, xml.contains("deactivate=\"deactivate\""));
+    }
+}

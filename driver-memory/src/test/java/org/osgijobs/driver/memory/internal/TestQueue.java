@@ -1,0 +1,120 @@
+package org.osgijobs.driver.memory.internal;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Queue;
+
+/**
+ * A stand-in for the runtime's queue: a bounded heap ordered by priority, then insertion order, with blocking
+ * insert and extract. The real one lives in jobs-core, which this module does not depend on.
+ */
+final class TestQueue implements Queue {
+    private record Entry(Job job, long priority, long order) {
+    }
+
+    private final int capacity;
+    private final PriorityQueue<Entry> heap = new PriorityQueue<>((a, b) -> {
+        int byPriority = Long.compare(a.priority, b.priority);
+        return byPriority != 0 ? byPriority : Long.compare(a.order, b.order);
+    });
+    private long inserted;
+
+    TestQueue(int capacity) {
+        this.capacity = capacity;
+    }
+
+    @Override
+    public synchronized void insert(Job job) throws InterruptedException {
+        while (heap.size() >= capacity) {
+            wait();
+        }
+        add(job);
+    }
+
+    @Override
+    public synchronized boolean offer(Job job) {
+        if (heap.size() >= capacity) {
+            return false;
+        }
+        add(job);
+        return true;
+    }
+
+    @Override
+    public synchronized Job extractMin() throws InterruptedException {
+        while (heap.isEmpty()) {
+            wait();
+        }
+        return take();
+    }
+
+    /** @return the first job, or {@code null} when none came within the time */
+    synchronized Job poll(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (heap.isEmpty()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return take();
+    }
+
+    /** @return the first job without waiting, or {@code null} */
+    synchronized Job poll() {
+        return heap.isEmpty() ? null : take();
+    }
+
+    /** @return every job now in the queue, in order, removing them */
+    synchronized List<Job> drain() {
+        List<Job> all = new ArrayList<>();
+        while (!heap.isEmpty()) {
+            all.add(take());
+        }
+        return all;
+    }
+
+    @Override
+    public synchronized List<Job> remove(String pipeline) {
+        List<Entry> withdrawn = new ArrayList<>();
+        for (Iterator<Entry> it = heap.iterator(); it.hasNext();) {
+            Entry e = it.next();
+            if (pipeline.equals(e.job.groupId())) {
+                withdrawn.add(e);
+                it.remove();
+            }
+        }
+        withdrawn.sort(heap.comparator());
+        notifyAll();
+        List<Job> jobs = new ArrayList<>(withdrawn.size());
+        withdrawn.forEach(e -> jobs.add(e.job));
+        return jobs;
+    }
+
+    @Override
+    public synchronized int size() {
+        return heap.size();
+    }
+
+    @Override
+    public int capacity() {
+        return capacity;
+    }
+
+    private void add(Job job) {
+        heap.add(new Entry(job, job.priority(), inserted++));
+        notifyAll();
+    }
+
+    private Job take() {
+        Job job = heap.poll().job;
+        notifyAll();
+        return job;
+    }
+}
