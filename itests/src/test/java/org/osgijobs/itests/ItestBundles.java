@@ -82,19 +82,37 @@ public final class ItestBundles {
     }
 
     /**
-     * @return the OSGi services the runtime builds on: Declarative Services (SCR and the specification bundles it
-     *         needs), Configuration Admin, Event Admin and Metatype (with the Log API package it imports)
+     * @return the OSGi services the runtime builds on: Declarative Services, Configuration Admin, Event Admin and
+     *         Metatype
      */
     public static Option osgiServices() {
+        return composite(declarativeServices(), configAdmin(), eventAdmin(), metatype());
+    }
+
+    /** @return Felix SCR with the specification bundles it needs */
+    public static Option declarativeServices() {
         return composite(
                 bundle(fileUrl("org.osgi.util.function")).startLevel(EARLY),
                 bundle(fileUrl("org.osgi.util.promise")).startLevel(EARLY),
                 bundle(fileUrl("org.osgi.service.component")).startLevel(EARLY),
-                bundleOf("org.apache.felix.configadmin"),
-                bundleOf("org.apache.felix.eventadmin"),
-                bundle(fileUrl("org.osgi.service.log")).startLevel(EARLY),
-                bundleOf("org.apache.felix.metatype"),
                 bundleOf("org.apache.felix.scr"));
+    }
+
+    /** @return Configuration Admin */
+    public static Option configAdmin() {
+        return bundleOf("org.apache.felix.configadmin");
+    }
+
+    /** @return Event Admin (optional for the runtime: without it, no events) */
+    public static Option eventAdmin() {
+        return bundleOf("org.apache.felix.eventadmin");
+    }
+
+    /** @return Metatype, with the Log API package it imports */
+    public static Option metatype() {
+        return composite(
+                bundle(fileUrl("org.osgi.service.log")).startLevel(EARLY),
+                bundleOf("org.apache.felix.metatype"));
     }
 
     /** @return the public API bundle */

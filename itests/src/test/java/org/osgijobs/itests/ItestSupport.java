@@ -31,6 +31,9 @@ import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.util.tracker.ServiceTracker;
 import org.osgijobs.api.Jobs;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.PipelineStats;
+import org.osgijobs.api.State;
 import org.osgijobs.api.handler.JobHandler;
 
 /**
@@ -99,13 +102,6 @@ public abstract class ItestSupport {
                 b.uninstall();
             }
         }
-        for (ServiceRegistration<?> r : reversed(registrations)) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the test unregistered it itself
-            }
-        }
         Jobs jobs = serviceNow(Jobs.class);
         if (jobs != null) {
             for (String pipeline : reversed(declaredPipelines)) {
@@ -119,6 +115,13 @@ public abstract class ItestSupport {
                 c.delete();
             } catch (IllegalStateException alreadyDeleted) {
                 // the test deleted it itself
+            }
+        }
+        for (ServiceRegistration<?> r : reversed(registrations)) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException alreadyGone) {
+                // the test unregistered it itself
             }
         }
         for (Runnable r : reversed(restores)) {
@@ -325,6 +328,78 @@ public abstract class ItestSupport {
             declaredPipelines.add(name);
         }
         jobs().declare(options);
+    }
+
+    /**
+     * @param name       a pipeline name
+     * @param keyValues  further options as alternating keys and values
+     * @return the options of a memory pipeline: {@code name}, {@code driver=memory} and the given ones
+     */
+    protected static Map<String, String> memoryPipeline(String name, String... keyValues) {
+        if (keyValues.length % 2 != 0) {
+            throw new IllegalArgumentException("options come as key, value pairs");
+        }
+        Map<String, String> options = new java.util.LinkedHashMap<>();
+        options.put("name", name);
+        options.put("driver", "memory");
+        for (int i = 0; i < keyValues.length; i += 2) {
+            options.put(keyValues[i], keyValues[i + 1]);
+        }
+        return options;
+    }
+
+    /**
+     * Pushes a job with a payload and waits until the driver stored it.
+     *
+     * @param pipeline the pipeline
+     * @param jobName  the job's name
+     * @param payload  its payload
+     * @return the job's id
+     */
+    protected String push(String pipeline, String jobName, String payload) {
+        Message m = Message.builder(jobName).pipeline(pipeline).payload(payload).build();
+        jobs().push(m);
+        return m.id();
+    }
+
+    /**
+     * Waits until a pipeline's state satisfies a condition.
+     *
+     * @param pipeline  the pipeline
+     * @param what      the condition, for the failure message
+     * @param condition the condition
+     * @return the state that satisfied it
+     */
+    protected State awaitState(String pipeline, String what, Predicate<State> condition) {
+        Jobs jobs = jobs();
+        return awaitValue("pipeline '" + pipeline + "': " + what, () -> jobs.stat(pipeline), condition);
+    }
+
+    /**
+     * Waits until a pipeline's counters satisfy a condition.
+     *
+     * @param pipeline  the pipeline
+     * @param what      the condition, for the failure message
+     * @param condition the condition
+     * @return the counters that satisfied it
+     */
+    protected PipelineStats awaitStats(String pipeline, String what, Predicate<PipelineStats> condition) {
+        Jobs jobs = jobs();
+        return awaitValue("pipeline '" + pipeline + "': " + what, () -> jobs.stats(pipeline), condition);
+    }
+
+    // ---------------------------------------------------------------- events
+
+    /**
+     * Registers an EventAdmin handler for the runtime's topics ({@code jobs/*}); it is unregistered after the test.
+     *
+     * @return the recorder
+     */
+    protected EventRecorder recordEvents() {
+        EventRecorder recorder = new EventRecorder();
+        register(org.osgi.service.event.EventHandler.class, recorder,
+                Map.of(org.osgi.service.event.EventConstants.EVENT_TOPIC, "jobs/*"));
+        return recorder;
     }
 
     // ---------------------------------------------------------------- bundles
