@@ -1,0 +1,270 @@
+package org.osgijobs.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the framework of one distribution, waits for the job runtime to be ready, then either runs commands
+ * and stops, or runs until the framework stops (console exit, {@code launcher:shutdown}, Ctrl-C, SIGTERM).
+ */
+final class Launcher {
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+    /** Exit status: every command succeeded, or the runtime ran until it was stopped. */
+    static final int OK = 0;
+    /** Exit status: a command failed. */
+    static final int COMMAND_FAILED = 1;
+    /** Exit status: the command line or the configuration is wrong. */
+    static final int USAGE = 2;
+    /** Exit status: the framework could not start. */
+    static final int START_FAILED = 3;
+
+    /** Launcher setting: how long a stop may take before the launcher gives up waiting, in seconds. */
+    static final String SHUTDOWN_TIMEOUT = "jobs.shutdown.timeout";
+    /** Launcher setting: how long to wait for the configured pipelines at start, in seconds. */
+    static final String READY_TIMEOUT = "jobs.ready.timeout";
+
+    private final Layout layout;
+    private final LaunchOptions options;
+    private final Map<String, String> settings;
+    private final PrintStream out;
+    private Framework framework;
+
+    Launcher(Layout layout, LaunchOptions options, Map<String, String> frameworkProperties, PrintStream out) {
+        this.layout = layout;
+        this.options = options;
+        this.settings = frameworkProperties;
+        this.out = out;
+    }
+
+    int run() {
+        try {
+            framework = start();
+        } catch (BundleException | IOException | RuntimeException e) {
+            LOG.error("the framework could not start: {}", e.toString());
+            return START_FAILED;
+        }
+        Thread hook = new Thread(this::stopFramework, "jobs-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (JobsProbe probe = new JobsProbe(framework.getBundleContext())) {
+            registerCommands(probe);
+            if (options.runsCommands()) {
+                awaitReady(probe);
+                int status = runCommands();
+                stopFramework();
+                return status;
+            }
+            Thread readiness = new Thread(() -> awaitReady(probe), "jobs-readiness");
+            readiness.setDaemon(true);
+            readiness.start();
+            framework.waitForStop(0);
+            return OK;
+        } catch (Exception e) {
+            LOG.error("the launcher failed: {}", e.toString(), e);
+            stopFramework();
+            return START_FAILED;
+        }
+    }
+
+    private Framework start() throws BundleException, IOException {
+        Map<String, Object> config = new HashMap<>(settings);
+        config.put("felix.log.logger", new FrameworkLog());
+        FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/)"));
+        @SuppressWarnings({ "unchecked", "rawtypes" })
+        Framework created = factory.newFramework((Map) config);
+        created.init();
+        created.getBundleContext().addFrameworkListener(Launcher::logFrameworkEvent);
+        int failures = new BundleProvisioner(created.getBundleContext(), layout.bundles()).provision();
+        if (failures > 0) {
+            LOG.warn("{} bundle(s) of {} could not be provisioned; starting without them", failures,
+                    layout.bundles());
+        }
+        created.start();
+        return created;
+    }
+
+    private static void logFrameworkEvent(FrameworkEvent event) {
+        Bundle bundle = event.getBundle();
+        String who = bundle == null ? "framework" : bundle.getSymbolicName();
+        if (event.getType() == FrameworkEvent.ERROR) {
+            LOG.error("{}: {}", who, message(event.getThrowable()));
+        } else if (event.getType() == FrameworkEvent.WARNING) {
+            LOG.warn("{}: {}", who, message(event.getThrowable()));
+        }
+    }
+
+    private static String message(Throwable t) {
+        return t == null ? "(no detail)" : t.getMessage() != null ? t.getMessage() : t.toString();
+    }
+
+    private void registerCommands(JobsProbe probe) {
+        LauncherCommands commands = new LauncherCommands(probe::backlog, this::stopInBackground, System::nanoTime);
+        Hashtable<String, Object> properties = new Hashtable<>();
+        properties.put("osgi.command.scope", LauncherCommands.SCOPE);
+        properties.put("osgi.command.function", LauncherCommands.FUNCTIONS);
+        framework.getBundleContext().registerService(Object.class.getName(), commands, properties);
+    }
+
+    /**
+     * Waits until the runtime shows every pipeline of {@code conf/}, and logs how long the start took since the
+     * JVM process started.
+     */
+    private void awaitReady(JobsProbe probe) {
+        Duration timeout = Duration.ofSeconds(longSetting(READY_TIMEOUT, 30));
+        Set<String> expected;
+        try {
+            expected = PipelineFiles.names(layout.conf());
+        } catch (IOException e) {
+            LOG.warn("cannot read the pipelines of {}: {}", layout.conf(), e.toString());
+            expected = Set.of();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Optional<List<JobsProbe.PipelineState>> states = Optional.empty();
+        while (System.nanoTime() - deadline < 0 && isRunning()) {
+            try {
+                states = probe.pipelines();
+            } catch (RuntimeException e) {
+                states = Optional.empty();
+            }
+            if (states.isPresent() && names(states.get()).containsAll(expected)) {
+                long millis = Duration.between(processStart(), Instant.now()).toMillis();
+                LOG.info("OSGi Jobs ready in {} ms since the JVM started; pipelines: {}", millis,
+                        states.get().isEmpty() ? "none" : states.get().stream().map(Object::toString)
+                                .collect(Collectors.joining(", ")));
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (isRunning()) {
+            Set<String> missing = new TreeSet<>(expected);
+            states.ifPresent(s -> missing.removeAll(names(s)));
+            LOG.warn("the jobs runtime is not ready after {} s: {}", timeout.toSeconds(), states.isEmpty()
+                    ? "no Jobs service (is jobs-core in bundle/?)" : "pipelines not there yet: " + missing);
+        }
+    }
+
+    private static Set<String> names(List<JobsProbe.PipelineState> states) {
+        return states.stream().map(JobsProbe.PipelineState::name).collect(Collectors.toSet());
+    }
+
+    private static Instant processStart() {
+        return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+    }
+
+    private int runCommands() throws Exception {
+        try (GogoSession session = GogoSession.open(framework.getBundleContext(), Duration.ofSeconds(30),
+                System.in, out, System.err)) {
+            for (Path script : options.scripts()) {
+                String text = Files.readString(script, StandardCharsets.UTF_8);
+                for (ScriptReader.Statement statement : ScriptReader.statements(script.toString(), text)) {
+                    if (!runOne(session, script + ":" + statement.line(), statement.text())) {
+                        return COMMAND_FAILED;
+                    }
+                }
+            }
+            for (String command : options.commands()) {
+                if (!runOne(session, "-c", command)) {
+                    return COMMAND_FAILED;
+                }
+            }
+            return OK;
+        }
+    }
+
+    private boolean runOne(GogoSession session, String where, String statement) {
+        out.println("> " + statement);
+        try {
+            Object result = session.execute(statement);
+            if (result != null) {
+                out.println(session.format(result));
+            }
+            out.flush();
+            return true;
+        } catch (Exception e) {
+            out.flush();
+            LOG.error("{}: '{}' failed: {}", where, statement, message(e));
+            return false;
+        }
+    }
+
+    private boolean isRunning() {
+        return framework != null && (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0;
+    }
+
+    private void stopInBackground() {
+        Thread stopper = new Thread(this::stopFramework, "jobs-stop");
+        stopper.start();
+    }
+
+    /**
+     * Stops the framework, or joins a stop already under way, and waits; the runtime lets running jobs finish
+     * within its own timeout. Called by the shutdown hook, after commands, and by {@code launcher:shutdown}.
+     */
+    private void stopFramework() {
+        if (framework == null) {
+            return;
+        }
+        int state = framework.getState();
+        if ((state & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0) {
+            return;
+        }
+        long timeout = longSetting(SHUTDOWN_TIMEOUT, 90);
+        try {
+            if (state != Bundle.STOPPING) {
+                LOG.info("stopping the runtime (waiting up to {} s)", timeout);
+                framework.stop();
+            }
+            FrameworkEvent event = framework.waitForStop(timeout * 1000);
+            if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
+                LOG.warn("the runtime did not stop within {} s", timeout);
+            } else if (state != Bundle.STOPPING) {
+                LOG.info("runtime stopped");
+            }
+        } catch (BundleException e) {
+            LOG.error("the runtime could not stop: {}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private long longSetting(String key, long defaultValue) {
+        String value = settings.get(key);
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            LOG.warn("{} must be a number of seconds, got '{}'; using {}", key, value, defaultValue);
+            return defaultValue;
+        }
+    }
+}

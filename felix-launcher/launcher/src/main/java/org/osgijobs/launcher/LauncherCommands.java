@@ -1,0 +1,71 @@
+package org.osgijobs.launcher;
+
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/**
+ * Gogo commands in scope {@code launcher}, registered by the launcher itself: {@code drain} lets a script wait
+ * until a pipeline has done its work, {@code shutdown} stops the runtime gracefully from the console. Gogo calls
+ * these public methods reflectively, so no Gogo type is needed here.
+ */
+public final class LauncherCommands {
+    static final String SCOPE = "launcher";
+    static final String[] FUNCTIONS = { "drain", "shutdown" };
+    /** How long {@code drain} waits when no timeout is given, in seconds. */
+    static final long DEFAULT_DRAIN_SECONDS = 60;
+    private static final long POLL_MILLIS = 20;
+
+    /** Reads a pipeline's backlog; empty while the runtime is not there. */
+    @FunctionalInterface
+    interface BacklogSource {
+        Optional<JobsProbe.Backlog> backlog(String pipeline);
+    }
+
+    private final BacklogSource backlogs;
+    private final Runnable stopper;
+    private final LongSupplier clock;
+
+    LauncherCommands(BacklogSource backlogs, Runnable stopper, LongSupplier nanoClock) {
+        this.backlogs = backlogs;
+        this.stopper = stopper;
+        this.clock = nanoClock;
+    }
+
+    /** {@code launcher:drain <pipeline>}: waits up to 60 s until the pipeline has no job waiting or running. */
+    public String drain(String pipeline) throws InterruptedException {
+        return drain(pipeline, DEFAULT_DRAIN_SECONDS);
+    }
+
+    /**
+     * {@code launcher:drain <pipeline> <seconds>}: waits until the pipeline has no job queued, delayed or in
+     * flight.
+     *
+     * @return a summary with the pipeline's processed count
+     * @throws IllegalStateException when the pipeline still has work after the timeout
+     */
+    public String drain(String pipeline, long seconds) throws InterruptedException {
+        if (seconds < 0) {
+            throw new IllegalArgumentException("drain: timeout must not be negative, got " + seconds);
+        }
+        long deadline = clock.getAsLong() + seconds * 1_000_000_000L;
+        Optional<JobsProbe.Backlog> last = Optional.empty();
+        while (true) {
+            last = backlogs.backlog(pipeline);
+            if (last.isPresent() && last.get().empty()) {
+                return "pipeline " + pipeline + " drained: " + last.get().processed() + " processed";
+            }
+            if (clock.getAsLong() - deadline >= 0) {
+                throw new IllegalStateException("drain: pipeline " + pipeline + " still busy after " + seconds
+                        + " s: " + last.map(b -> "queued=" + b.queued() + " in_flight=" + b.inFlight() + " delayed="
+                                + b.delayed()).orElse("the jobs runtime is not running"));
+            }
+            Thread.sleep(POLL_MILLIS);
+        }
+    }
+
+    /** {@code launcher:shutdown}: stops the runtime gracefully, as Ctrl-C or SIGTERM would. */
+    public String shutdown() {
+        stopper.run();
+        return "stopping the runtime";
+    }
+}

@@ -1,0 +1,80 @@
+package org.osgijobs.logbridge.internal;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.LogEntry;
+import org.osgi.service.log.LogListener;
+import org.osgi.service.log.LogReaderService;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes every OSGi log entry (SCR, ConfigAdmin, FileInstall, the framework's events) to the SLF4J logger named
+ * after the bundle that logged it, so that they land in the same console and file as the runtime's own lines.
+ * The log service delivers entries to listeners on its own thread, never inside the caller's locks.
+ */
+@Component(immediate = true, configurationPid = Slf4jLogBridge.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = Slf4jLogBridge.Config.class)
+public final class Slf4jLogBridge implements LogListener {
+    static final String PID = "jobs.log";
+
+    /** Configuration of the bridge. */
+    @ObjectClassDefinition(name = "Jobs: OSGi log to SLF4J")
+    public @interface Config {
+        @AttributeDefinition(description = "Also forward the framework's bundle, service and framework events "
+                + "at INFO and DEBUG (warnings and errors always go through)")
+        boolean events() default false;
+    }
+
+    private final LogReaderService reader;
+    private volatile Config config;
+
+    @Activate
+    public Slf4jLogBridge(@Reference LogReaderService reader, Config config) {
+        this.reader = reader;
+        this.config = config;
+        reader.addLogListener(this);
+    }
+
+    @Modified
+    void modified(Config changed) {
+        this.config = changed;
+    }
+
+    @Deactivate
+    void deactivate() {
+        reader.removeLogListener(this);
+    }
+
+    @Override
+    public void logged(LogEntry entry) {
+        Route.of(entry, config.events()).ifPresent(route -> write(LoggerFactory.getLogger(route.loggerName()),
+                route.level(), entry.getMessage(), entry.getException()));
+    }
+
+    private static void write(Logger logger, Route.Level level, String message, Throwable error) {
+        switch (level) {
+        case ERROR:
+            logger.error(message, error);
+            break;
+        case WARN:
+            logger.warn(message, error);
+            break;
+        case INFO:
+            logger.info(message, error);
+            break;
+        case DEBUG:
+            logger.debug(message, error);
+            break;
+        default:
+            logger.trace(message, error);
+        }
+    }
+}
