@@ -73,6 +73,7 @@ public abstract class ItestSupport {
     private final List<Runnable> restores = new ArrayList<>();
     private final List<String> declaredPipelines = new ArrayList<>();
     private final List<Bundle> installedBundles = new ArrayList<>();
+    private final Map<Class<?>, ServiceTracker<?, ?>> trackers = new java.util.HashMap<>();
 
     /**
      * The framework of this test class: its own storage, logging, the bundles of {@link #bundles()}.
@@ -127,6 +128,10 @@ public abstract class ItestSupport {
         for (Runnable r : reversed(restores)) {
             r.run();
         }
+        synchronized (trackers) {
+            trackers.values().forEach(ServiceTracker::close);
+            trackers.clear();
+        }
         installedBundles.clear();
         registrations.clear();
         declaredPipelines.clear();
@@ -145,8 +150,7 @@ public abstract class ItestSupport {
      * @throws AssertionError when none appears within {@link #DEADLINE}
      */
     protected <T> T service(Class<T> type) {
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
-        tracker.open();
+        ServiceTracker<T, T> tracker = tracker(type);
         try {
             T service = tracker.waitForService(DEADLINE.toMillis());
             if (service == null) {
@@ -156,8 +160,23 @@ public abstract class ItestSupport {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted while waiting for " + type.getName(), e);
-        } finally {
-            tracker.close();
+        }
+    }
+
+    /**
+     * @param type the service's type
+     * @param <T>  the type
+     * @return an open tracker of that type, kept until the end of the test (closing it would release service
+     *         objects that the test still uses, e.g. Configuration Admin's per-bundle instance)
+     */
+    @SuppressWarnings("unchecked")
+    private <T> ServiceTracker<T, T> tracker(Class<T> type) {
+        synchronized (trackers) {
+            return (ServiceTracker<T, T>) trackers.computeIfAbsent(type, t -> {
+                ServiceTracker<T, T> tracker = new ServiceTracker<>(bundleContext, type, null);
+                tracker.open();
+                return tracker;
+            });
         }
     }
 
@@ -167,8 +186,7 @@ public abstract class ItestSupport {
      * @return the service with the highest ranking now, or {@code null}
      */
     protected <T> T serviceNow(Class<T> type) {
-        org.osgi.framework.ServiceReference<T> ref = bundleContext.getServiceReference(type);
-        return ref == null ? null : bundleContext.getService(ref);
+        return tracker(type).getService();
     }
 
     /** @return the runtime's {@link Jobs} service, waiting for it */
@@ -508,7 +526,7 @@ public abstract class ItestSupport {
      * @param <T>       the value's type
      * @return the first value that satisfied the condition
      */
-    protected static <T> T awaitValue(String what, Duration deadline, Supplier<T> value, Predicate<T> condition) {
+    public static <T> T awaitValue(String what, Duration deadline, Supplier<T> value, Predicate<T> condition) {
         long end = System.nanoTime() + deadline.toNanos();
         Object last = null;
         while (true) {
