@@ -1,0 +1,101 @@
+package org.osgijobs.driver.amqp.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.driver.Constructor;
+import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@code amqp} driver kind: builds one {@link AmqpDriver} per pipeline, all connecting to the broker of the
+ * {@code jobs.amqp} configuration (RoadRunner's default address when there is none). A changed configuration
+ * re-registers this service, and the runtime rebuilds the pipelines.
+ * <p>
+ * A malformed {@code jobs.amqp} configuration does not stop the service: every pipeline built from it fails with
+ * the message naming the problem.
+ */
+@Component(service = Constructor.class, property = Constructor.DRIVER_NAME + "=" + AmqpDriver.NAME,
+        configurationPid = AmqpConstructor.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = AmqpConnectionConfig.class)
+public final class AmqpConstructor implements Constructor {
+    private static final Logger LOG = LoggerFactory.getLogger(AmqpConstructor.class);
+
+    /** The configuration PID of the broker connection. */
+    static final String PID = "jobs.amqp";
+
+    private final Set<AmqpDriver> drivers = ConcurrentHashMap.newKeySet();
+    private volatile ConnectionSettings settings;
+    private volatile JobsException configurationError;
+
+    /** For DS. */
+    public AmqpConstructor() {
+    }
+
+    @Activate
+    void activate(Map<String, Object> properties) {
+        try {
+            settings = ConnectionSettings.of(properties);
+            LOG.info("amqp driver ready: broker {}{}", settings, settings.tls() ? " over TLS" : "");
+        } catch (JobsException e) {
+            configurationError = e;
+            LOG.error("amqp driver: {}; amqp pipelines cannot start until it is fixed", e.getMessage());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        List<AmqpDriver> left = new ArrayList<>(drivers);
+        for (AmqpDriver driver : left) {
+            LOG.info("amqp driver going away: stopping pipeline '{}'", driver.pipeline());
+            try {
+                driver.stop();
+            } catch (RuntimeException e) {
+                LOG.error("amqp driver: pipeline '{}' did not stop cleanly", driver.pipeline(), e);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return AmqpDriver.NAME;
+    }
+
+    @Override
+    public Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline) {
+        return build(pipeline, queue);
+    }
+
+    @Override
+    public Driver driverFromPipeline(Pipeline pipeline, Queue queue) {
+        return build(pipeline, queue);
+    }
+
+    private Driver build(Pipeline pipeline, Queue queue) {
+        JobsException broken = configurationError;
+        if (broken != null) {
+            throw new JobsException("pipeline '" + pipeline.name() + "': " + broken.getMessage(), broken);
+        }
+        AmqpDriver driver = new AmqpDriver(pipeline, settings, queue, drivers::remove);
+        drivers.add(driver);
+        try {
+            driver.start();
+        } catch (RuntimeException e) {
+            drivers.remove(driver);
+            throw e;
+        }
+        return driver;
+    }
+}

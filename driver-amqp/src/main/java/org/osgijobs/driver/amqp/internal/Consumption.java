@@ -1,0 +1,424 @@
+package org.osgijobs.driver.amqp.internal;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.driver.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+
+/**
+ * The consuming side of one session: a channel with {@code prefetch}, the subscription to the pipeline's queue,
+ * and the settlement of the deliveries it received (ack, nack, requeue), which must happen on that channel.
+ * <p>
+ * Deliveries are not inserted into the runtime's queue on the client's dispatch thread: they go to a buffer (at
+ * most {@code prefetch} long, as the broker sends no more unacknowledged deliveries) that a feeder thread moves
+ * into the queue, blocking there while it is full. Pausing interrupts the feeder and returns what it still had.
+ * <p>
+ * When the session is lost, this object is abandoned: settlements of its deliveries are skipped, because the
+ * broker delivers every unacknowledged message again.
+ */
+final class Consumption {
+    private static final Logger LOG = LoggerFactory.getLogger(Consumption.class);
+
+    /** What a consumption needs from its driver. */
+    interface Host {
+        /** Publishes a copy of a job into this pipeline's queue, after a delay, with new headers. */
+        CompletableFuture<Void> republish(AmqpJob job, Map<String, List<String>> headers, int delay);
+
+        /** @return whether the driver is stopped: jobs can no longer be put back through it */
+        boolean isStopped();
+
+        /** The session failed (consumer cancelled by the broker, channel closed). */
+        void lost(Session session, Throwable cause);
+    }
+
+    final Session session;
+    private final Channel channel;
+    private final String pipeline;
+    private final PipelineOptions options;
+    private final Queue queue;
+    private final Host host;
+    private final AtomicInteger outstanding = new AtomicInteger();
+    private final LinkedBlockingDeque<AmqpJob> buffer = new LinkedBlockingDeque<>();
+    private final Object ackLock = new Object();
+    /** With multiple_ack: every delivery up to this tag is acknowledged. Guarded by ackLock. */
+    private long coveredUpTo;
+    private volatile boolean gone;
+    // guarded by the driver's control lock
+    private Subscription subscription;
+    private Thread feeder;
+
+    private Consumption(Session session, Channel channel, String pipeline, PipelineOptions options, Queue queue,
+            Host host) {
+        this.session = session;
+        this.channel = channel;
+        this.pipeline = pipeline;
+        this.options = options;
+        this.queue = queue;
+        this.host = host;
+    }
+
+    /** Opens the consuming channel of a session. */
+    static Consumption open(Session session, PipelineOptions options, Queue queue, Host host) throws IOException {
+        Channel channel = session.connection.createChannel();
+        channel.basicQos(options.prefetch);
+        Consumption c = new Consumption(session, channel, options.pipeline, options, queue, host);
+        channel.addShutdownListener(cause -> {
+            if (!cause.isInitiatedByApplication()) {
+                host.lost(session, cause);
+            }
+        });
+        return c;
+    }
+
+    /** Declares the queue and starts consuming it. */
+    void subscribe(Topology topology) throws IOException {
+        session.topology(ch -> {
+            topology.declareQueue(ch);
+            return null;
+        });
+        Subscription sub = new Subscription(channel);
+        startFeeder();
+        try {
+            channel.basicConsume(options.queue, false, options.consumerId, false, false, null, sub);
+        } catch (IOException | RuntimeException e) {
+            sub.cancelLocally();
+            stopFeeder();
+            throw e;
+        }
+        subscription = sub;
+    }
+
+    /** @return whether a subscription is active */
+    boolean subscribed() {
+        return subscription != null;
+    }
+
+    /**
+     * Stops consuming. Deliveries that arrive afterwards are rejected back to the queue at once.
+     *
+     * @return the deliveries received but not yet handed to the runtime's queue; the caller releases them
+     */
+    List<AmqpJob> unsubscribe() {
+        Subscription sub = subscription;
+        subscription = null;
+        if (sub != null) {
+            sub.cancelLocally();
+            try {
+                if (channel.isOpen()) {
+                    channel.basicCancel(sub.getConsumerTag());
+                }
+            } catch (IOException | AlreadyClosedException e) {
+                LOG.debug("pipeline '{}': cancelling the consumer failed: {}", pipeline, e.toString());
+            }
+        }
+        stopFeeder();
+        List<AmqpJob> left = new ArrayList<>();
+        buffer.drainTo(left);
+        return left;
+    }
+
+    /** Forgets everything: the session is gone and the broker delivers the unacknowledged messages again. */
+    void abandon() {
+        gone = true;
+        Subscription sub = subscription;
+        subscription = null;
+        if (sub != null) {
+            sub.cancelLocally();
+        }
+        stopFeeder();
+        buffer.clear();
+        outstanding.set(0);
+        wakeWaiters();
+    }
+
+    /** Closes the channel; unacknowledged deliveries go back to the queue. */
+    void close() {
+        gone = true;
+        try {
+            if (channel.isOpen()) {
+                channel.close();
+            }
+        } catch (IOException | TimeoutException | AlreadyClosedException e) {
+            LOG.debug("pipeline '{}': closing the consuming channel failed: {}", pipeline, e.toString());
+        }
+        wakeWaiters();
+    }
+
+    /** @return deliveries received and not settled yet */
+    int outstanding() {
+        return outstanding.get();
+    }
+
+    /**
+     * Waits until every delivery is settled, or the deadline passes.
+     *
+     * @return {@code true} when all are settled
+     */
+    boolean awaitSettled(long deadlineNanos) {
+        synchronized (this) {
+            while (outstanding.get() > 0 && !gone) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return outstanding.get() == 0;
+        }
+    }
+
+    boolean requeueOnFail() {
+        return options.requeueOnFail;
+    }
+
+    void ack(AmqpJob job) {
+        if (!job.markSettled()) {
+            LOG.warn("pipeline '{}': {} was already settled; ack ignored", pipeline, job);
+            return;
+        }
+        try {
+            if (gone) {
+                LOG.debug("pipeline '{}': {} acked after its channel closed; the broker delivers it again", pipeline,
+                        job);
+                return;
+            }
+            sendAck(job);
+        } finally {
+            settledOne();
+        }
+    }
+
+    void nack(AmqpJob job, boolean requeue) {
+        if (!job.markSettled()) {
+            LOG.warn("pipeline '{}': {} was already settled; nack ignored", pipeline, job);
+            return;
+        }
+        try {
+            if (gone) {
+                LOG.debug("pipeline '{}': {} rejected after its channel closed; the broker delivers it again",
+                        pipeline, job);
+                return;
+            }
+            sendNack(job, requeue);
+        } finally {
+            settledOne();
+        }
+    }
+
+    /**
+     * Puts a delivery back before it ran (pause, stop): rejected with requeue, or, when a multiple ack already
+     * acknowledged it, published again.
+     */
+    void release(AmqpJob job) {
+        if (gone || !job.markSettled()) {
+            return;
+        }
+        try {
+            if (!sendNack(job, true)) {
+                host.republish(job, job.headers(), 0).whenComplete((ok, error) -> {
+                    if (error != null) {
+                        LOG.error("pipeline '{}': {} was acknowledged by a multiple ack and could not be published"
+                                + " again: {}", pipeline, job, error.getMessage());
+                    }
+                });
+            }
+        } finally {
+            settledOne();
+        }
+    }
+
+    void requeue(AmqpJob job, Map<String, List<String>> headers, int delay) {
+        if (host.isStopped()) {
+            throw new IllegalStateException("pipeline '" + pipeline + "' is stopped: " + job
+                    + " returns to the broker as it was delivered");
+        }
+        if (!job.markSettled()) {
+            throw new IllegalStateException("pipeline '" + pipeline + "': " + job + " was already settled");
+        }
+        try {
+            if (gone) {
+                LOG.info("pipeline '{}': {} could not be requeued with new headers: its channel closed; the broker"
+                        + " delivers it again as it was", pipeline, job);
+                return;
+            }
+            try {
+                host.republish(job, headers, delay).get(options.timeoutSeconds + 5L, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                sendNack(job, true);
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                throw new JobsException("pipeline '" + pipeline + "': " + job + " could not be requeued ("
+                        + cause.getMessage() + "); it went back to its queue unchanged", cause);
+            }
+            sendAck(job);
+        } finally {
+            settledOne();
+        }
+    }
+
+    private void sendAck(AmqpJob job) {
+        try {
+            if (options.multipleAck) {
+                synchronized (ackLock) {
+                    if (job.deliveryTag <= coveredUpTo) {
+                        return; // a later multiple ack acknowledged it already
+                    }
+                    coveredUpTo = job.deliveryTag;
+                    channel.basicAck(job.deliveryTag, true);
+                }
+            } else {
+                channel.basicAck(job.deliveryTag, false);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            LOG.debug("pipeline '{}': ack of {} failed ({}); the broker delivers it again", pipeline, job,
+                    e.toString());
+        }
+    }
+
+    /** @return {@code false} when the delivery was already acknowledged by a multiple ack */
+    private boolean sendNack(AmqpJob job, boolean requeue) {
+        try {
+            if (options.multipleAck) {
+                synchronized (ackLock) {
+                    if (job.deliveryTag <= coveredUpTo) {
+                        LOG.warn("pipeline '{}': {} was already acknowledged by a multiple ack (multiple_ack=true);"
+                                + " its rejection cannot reach the broker", pipeline, job);
+                        return false;
+                    }
+                    channel.basicNack(job.deliveryTag, false, requeue);
+                }
+            } else {
+                channel.basicNack(job.deliveryTag, false, requeue);
+            }
+        } catch (IOException | AlreadyClosedException e) {
+            LOG.debug("pipeline '{}': nack of {} failed ({}); the broker delivers it again", pipeline, job,
+                    e.toString());
+        }
+        return true;
+    }
+
+    private void settledOne() {
+        if (outstanding.decrementAndGet() <= 0) {
+            wakeWaiters();
+        }
+    }
+
+    private void wakeWaiters() {
+        synchronized (this) {
+            notifyAll();
+        }
+    }
+
+    private void startFeeder() {
+        Thread t = new NamedThreads("amqp-" + pipeline + "-feed").newThread(this::feed);
+        feeder = t;
+        t.start();
+    }
+
+    private void stopFeeder() {
+        Thread t = feeder;
+        feeder = null;
+        if (t == null) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join(TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (t.isAlive()) {
+            LOG.error("pipeline '{}': the feeder thread did not stop", pipeline);
+        }
+    }
+
+    /** Moves deliveries from the buffer into the runtime's queue, waiting while the queue is full. */
+    private void feed() {
+        while (true) {
+            AmqpJob job;
+            try {
+                job = buffer.takeFirst();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                queue.insert(job);
+            } catch (InterruptedException e) {
+                buffer.addFirst(job);
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("pipeline '{}': the runtime queue refused {}; it goes back to the broker", pipeline, job,
+                        e);
+                release(job);
+            }
+        }
+    }
+
+    /** One subscription to the queue; after {@link #cancelLocally()} its deliveries are rejected at once. */
+    private final class Subscription extends DefaultConsumer {
+        private boolean cancelled;
+
+        Subscription(Channel channel) {
+            super(channel);
+        }
+
+        synchronized void cancelLocally() {
+            cancelled = true;
+        }
+
+        @Override
+        public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+                byte[] body) {
+            WireFormat.Decoded decoded = WireFormat.decode(properties.getHeaders(), options.priority);
+            if (!decoded.problems().isEmpty()) {
+                LOG.warn("pipeline '{}': message {} (exchange '{}', routing key '{}') is not a well-formed job: {};"
+                        + " defaults used (name '{}', priority {})", pipeline, decoded.id(), envelope.getExchange(),
+                        envelope.getRoutingKey(), String.join(", ", decoded.problems()), decoded.name(),
+                        decoded.priority());
+            }
+            AmqpJob job = new AmqpJob(decoded, body, pipeline, envelope.getDeliveryTag(), Consumption.this);
+            synchronized (this) {
+                if (!cancelled) {
+                    outstanding.incrementAndGet();
+                    buffer.addLast(job);
+                    return;
+                }
+            }
+            try {
+                channel.basicNack(envelope.getDeliveryTag(), false, true);
+            } catch (IOException | AlreadyClosedException e) {
+                LOG.debug("pipeline '{}': could not return a delivery after cancel: {}", pipeline, e.toString());
+            }
+        }
+
+        @Override
+        public void handleCancel(String consumerTag) {
+            host.lost(session, new IOException("the broker cancelled the consumer of queue '" + options.queue
+                    + "' (was it deleted?)"));
+        }
+    }
+}
