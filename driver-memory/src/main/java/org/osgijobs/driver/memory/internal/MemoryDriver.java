@@ -131,7 +131,7 @@ final class MemoryDriver implements Driver {
             cancel(wakeup);
             retry = null;
             wakeup = null;
-            foreign = withdraw();
+            foreign = withdrawForStop();
             ready = buffer.drain();
             waiting = delayed.drain();
         } finally {
@@ -329,6 +329,16 @@ final class MemoryDriver implements Driver {
             }
         }
         return foreign;
+    }
+
+    /** Like {@link #withdraw()}, but a failing queue must not cost the jobs that the buffer holds. Lock held. */
+    private List<Job> withdrawForStop() {
+        try {
+            return withdraw();
+        } catch (RuntimeException e) {
+            LOG.error("pipeline '{}': could not withdraw jobs from the runtime's queue on stop", name, e);
+            return List.of();
+        }
     }
 
     /** Returns jobs of another driver kind to the queue; without room, to their own driver. Lock not held. */

@@ -15,6 +15,7 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Queue;
 
 /** Stop hands every held job back, in order, and the driver refuses work afterwards. */
 public class MemoryDriverStopTest extends DriverTestSupport {
@@ -93,6 +94,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         a.ack();
         b.nack();
         c.nack(false, 0);
+        c.requeue(Map.of(), 1); // settled already: ignored, not refused
         assertEquals(0, driver.state().reserved());
         assertEquals(0, queue.size());
     }
@@ -182,5 +184,41 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         assertEquals(List.of("a"), names(driver.stop()));
         assertEquals(List.of(foreign), queue.drain());
         assertEquals(0, foreign.requeues);
+    }
+
+    @Test
+    public void aFailingQueueDoesNotCostTheBufferedJobsOnStop() {
+        TestQueue real = new TestQueue(10);
+        Queue failing = new DelegatingQueue(real) {
+            @Override
+            public List<Job> remove(String pipeline) {
+                throw new IllegalStateException("queue closed");
+            }
+        };
+        MemoryDriver driver = new MemoryDriver(pipeline(), failing, timer);
+        pushAll(driver, "a", "b");
+
+        assertEquals(List.of("a", "b"), names(driver.stop()));
+        failure(driver.push(msg("c")));
+    }
+
+    @Test
+    public void anotherDriversJobThatFindsNoRoomGoesBackToItsDriver() {
+        TestQueue real = new TestQueue(10);
+        ForeignJob foreign = new ForeignJob("broker-job", PIPELINE);
+        real.offer(foreign);
+        Queue refusing = new DelegatingQueue(real) {
+            @Override
+            public boolean offer(Job job) {
+                return false; // someone else took the room in the meantime
+            }
+        };
+        MemoryDriver driver = new MemoryDriver(pipeline(), refusing, timer);
+
+        driver.pause(PIPELINE);
+
+        assertEquals(1, foreign.requeues);
+        assertEquals(0, real.size());
+        assertEquals(0, driver.state().active());
     }
 }

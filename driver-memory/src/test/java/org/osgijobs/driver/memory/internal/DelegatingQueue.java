@@ -1,0 +1,45 @@
+package org.osgijobs.driver.memory.internal;
+
+import java.util.List;
+
+import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Queue;
+
+/** A queue that forwards to a {@link TestQueue}; tests override a method to make the queue misbehave. */
+class DelegatingQueue implements Queue {
+    final TestQueue real;
+
+    DelegatingQueue(TestQueue real) {
+        this.real = real;
+    }
+
+    @Override
+    public void insert(Job job) throws InterruptedException {
+        real.insert(job);
+    }
+
+    @Override
+    public boolean offer(Job job) {
+        return real.offer(job);
+    }
+
+    @Override
+    public Job extractMin() throws InterruptedException {
+        return real.extractMin();
+    }
+
+    @Override
+    public List<Job> remove(String pipeline) {
+        return real.remove(pipeline);
+    }
+
+    @Override
+    public int size() {
+        return real.size();
+    }
+
+    @Override
+    public int capacity() {
+        return real.capacity();
+    }
+}
