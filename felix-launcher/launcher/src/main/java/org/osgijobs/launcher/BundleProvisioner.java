@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,12 +14,14 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes the framework's bundles match the jars of {@code bundle/}: installs new jars, updates changed ones,
- * uninstalls those whose jar is gone, and marks all but fragments for start. A bundle that fails is reported
+ * Makes the framework's bundles match the jars of {@code bundle/}: installs new jars in start order, updates
+ * changed ones, uninstalls those whose jar is gone, gives each its start level and marks all but fragments for
+ * start. A bundle that fails is reported
  * and the others go on.
  */
 final class BundleProvisioner {
@@ -28,10 +31,12 @@ final class BundleProvisioner {
 
     private final BundleContext context;
     private final Path folder;
+    private final StartLevels levels;
 
-    BundleProvisioner(BundleContext context, Path folder) {
+    BundleProvisioner(BundleContext context, Path folder, StartLevels levels) {
         this.context = context;
         this.folder = folder.toAbsolutePath().normalize();
+        this.levels = levels;
     }
 
     /**
@@ -63,6 +68,7 @@ final class BundleProvisioner {
                     LOG.info("updating {} from {}", bundle.getSymbolicName(), jar.getValue().getFileName());
                     bundle.update();
                 }
+                bundle.adapt(BundleStartLevel.class).setStartLevel(levels.levelOf(jar.getValue()));
                 if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     toStart.add(bundle);
                 }
@@ -77,16 +83,20 @@ final class BundleProvisioner {
         return failures;
     }
 
+    /** @return the jars by location, in install order */
     private Map<String, Path> jars() throws IOException {
-        Map<String, Path> jars = new java.util.TreeMap<>();
+        Map<String, Path> jars = new LinkedHashMap<>();
         if (!Files.isDirectory(folder)) {
             LOG.warn("no bundle folder {}", folder);
             return jars;
         }
+        List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jar")) {
-            for (Path jar : files) {
-                jars.put(REFERENCE + jar.toUri(), jar);
-            }
+            files.forEach(found::add);
+        }
+        found.sort(levels.installOrder());
+        for (Path jar : found) {
+            jars.put(REFERENCE + jar.toUri(), jar);
         }
         return jars;
     }

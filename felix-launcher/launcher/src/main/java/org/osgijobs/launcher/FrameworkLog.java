@@ -4,25 +4,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Felix's own logger, handed to the framework as {@code felix.log.logger}: Felix calls
- * {@link #log(int, String, Throwable)} reflectively, and the message goes to the same log as everything else.
+ * Felix's own logger, handed to the framework as {@code felix.log.logger} (Felix wants a subclass of its
+ * logger there): the framework's messages go to the same log as everything else instead of standard output.
  */
-public final class FrameworkLog {
+final class FrameworkLog extends org.apache.felix.framework.Logger {
     private static final Logger LOG = LoggerFactory.getLogger("org.apache.felix.framework");
-    /** Felix's levels: 1 error, 2 warning, 3 info, 4 debug. */
-    private static final int ERROR = 1;
-    private static final int WARNING = 2;
-    private static final int INFO = 3;
 
-    /** Called by Felix. */
-    public void log(int level, String message, Throwable error) {
-        if (level <= ERROR) {
+    @Override
+    protected void doLog(int level, String message, Throwable error) {
+        switch (level) {
+        case LOG_ERROR:
             LOG.error(message, error);
-        } else if (level == WARNING) {
+            break;
+        case LOG_WARNING:
             LOG.warn(message, error);
-        } else if (level == INFO) {
+            break;
+        case LOG_INFO:
             LOG.info(message, error);
-        } else {
+            break;
+        default:
             LOG.debug(message, error);
         }
     }

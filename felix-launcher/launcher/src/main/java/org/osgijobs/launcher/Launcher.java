@@ -41,6 +41,12 @@ final class Launcher {
     /** Exit status: the framework could not start. */
     static final int START_FAILED = 3;
 
+    /** The Gogo scopes searched, in order, for a command named without its scope. */
+    static final String COMMAND_SCOPES = "jobs:launcher:felix:gogo:*";
+
+    /** The start level of bundles that no {@code jobs.bundles.level.<n>} property names: drivers, handlers. */
+    static final int DEFAULT_START_LEVEL = 2;
+
     /** Launcher setting: how long a stop may take before the launcher gives up waiting, in seconds. */
     static final String SHUTDOWN_TIMEOUT = "jobs.shutdown.timeout";
     /** Launcher setting: how long to wait for the configured pipelines at start, in seconds. */
@@ -97,7 +103,8 @@ final class Launcher {
         Framework created = factory.newFramework((Map) config);
         created.init();
         created.getBundleContext().addFrameworkListener(Launcher::logFrameworkEvent);
-        int failures = new BundleProvisioner(created.getBundleContext(), layout.bundles()).provision();
+        StartLevels levels = StartLevels.of(settings, DEFAULT_START_LEVEL);
+        int failures = new BundleProvisioner(created.getBundleContext(), layout.bundles(), levels).provision();
         if (failures > 0) {
             LOG.warn("{} bundle(s) of {} could not be provisioned; starting without them", failures,
                     layout.bundles());
@@ -121,7 +128,8 @@ final class Launcher {
     }
 
     private void registerCommands(JobsProbe probe) {
-        LauncherCommands commands = new LauncherCommands(probe::backlog, this::stopInBackground, System::nanoTime);
+        LauncherCommands commands = new LauncherCommands(probe::backlog, probe::pipelines, this::stopInBackground,
+                System::nanoTime);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.command.scope", LauncherCommands.SCOPE);
         properties.put("osgi.command.function", LauncherCommands.FUNCTIONS);
@@ -182,6 +190,8 @@ final class Launcher {
     private int runCommands() throws Exception {
         try (GogoSession session = GogoSession.open(framework.getBundleContext(), Duration.ofSeconds(30),
                 System.in, out, System.err)) {
+            // as in the console's profile: 'push' means 'jobs:push', 'drain' means 'launcher:drain'
+            session.execute("SCOPE = '" + COMMAND_SCOPES + "'");
             for (Path script : options.scripts()) {
                 String text = Files.readString(script, StandardCharsets.UTF_8);
                 for (ScriptReader.Statement statement : ScriptReader.statements(script.toString(), text)) {

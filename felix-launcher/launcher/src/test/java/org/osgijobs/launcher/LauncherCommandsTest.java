@@ -6,6 +6,7 @@ import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,14 +14,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
 
 import org.osgijobs.launcher.JobsProbe.Backlog;
+import org.osgijobs.launcher.JobsProbe.PipelineState;
 
 public class LauncherCommandsTest {
     /** A clock that moves one second each time it is read, so that timeouts need no real waiting. */
     private final AtomicLong now = new AtomicLong();
     private final Deque<Optional<Backlog>> answers = new ArrayDeque<>();
     private final AtomicInteger stops = new AtomicInteger();
+    private final Deque<Optional<List<PipelineState>>> states = new ArrayDeque<>();
     private final LauncherCommands commands = new LauncherCommands(p -> answers.size() > 1 ? answers.poll()
-            : answers.peek(), stops::incrementAndGet, () -> now.getAndAdd(1_000_000_000L));
+            : answers.peek(), () -> states.size() > 1 ? states.poll() : states.peek(), stops::incrementAndGet,
+            () -> now.getAndAdd(1_000_000_000L));
 
     @Test
     public void drainReturnsOnceNothingIsQueuedDelayedOrRunning() throws Exception {
@@ -56,5 +60,52 @@ public class LauncherCommandsTest {
     public void shutdownStopsTheRuntime() {
         assertEquals("stopping the runtime", commands.shutdown());
         assertEquals(1, stops.get());
+    }
+
+    @Test
+    public void awaitWaitsForThePipelineToAppearAndConsume() throws Exception {
+        states.add(Optional.empty());
+        states.add(Optional.of(List.of()));
+        states.add(Optional.of(List.of(new PipelineState("other", "memory", true, ""))));
+        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", false, "driver amqp unavailable"))));
+        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", true, ""))));
+        assertEquals("pipeline orders consuming: orders (amqp, consuming)",
+                commands.await("orders", "consuming", 30));
+        assertTrue(states.size() == 1);
+    }
+
+    @Test
+    public void awaitSeesAFailingPipelineAndAnAbsentOne() throws Exception {
+        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", false, "driver amqp unavailable"))));
+        assertEquals("pipeline orders failing: orders (amqp, driver amqp unavailable)",
+                commands.await("orders", "failing", 5));
+        assertEquals("pipeline gone absent: absent", commands.await("gone", "absent", 5));
+    }
+
+    @Test
+    public void awaitCountsProcessedJobs() throws Exception {
+        states.add(Optional.of(List.of(new PipelineState("default", "memory", true, ""))));
+        answers.add(Optional.of(new Backlog(1, 0, 0, 0)));
+        answers.add(Optional.of(new Backlog(3, 0, 0, 0)));
+        assertEquals("pipeline default processed=3: default (memory, consuming)",
+                commands.await("default", "processed=3", 5));
+    }
+
+    @Test
+    public void awaitFailsAfterItsTimeoutSayingWhatThePipelineIs() {
+        states.add(Optional.of(List.of(new PipelineState("default", "memory", false, ""))));
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> commands.await("default", "consuming", 2));
+        assertEquals("await: pipeline default not consuming after 2 s; it is default (memory, paused)",
+                e.getMessage());
+    }
+
+    @Test
+    public void awaitNamesAnUnknownCondition() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> commands.await("default", "sleepy", 2));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("await: unknown condition 'sleepy'"));
+        assertThrows(IllegalArgumentException.class, () -> commands.await("default", "processed=x", 2));
+        assertThrows(IllegalArgumentException.class, () -> commands.await("default", "processed=-1", 2));
     }
 }

@@ -1,5 +1,9 @@
 package org.osgijobs.logbridge.internal;
 
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -34,13 +38,32 @@ public final class Slf4jLogBridge implements LogListener {
     }
 
     private final LogReaderService reader;
+    private final Consumer<LogEntry> sink;
+    private final Object replay = new Object();
+    /** The sequence number of the last entry taken from the history; later ones come from the listener. */
+    private long replayedUpTo = -1;
     private volatile Config config;
 
     @Activate
     public Slf4jLogBridge(@Reference LogReaderService reader, Config config) {
+        this(reader, config, null);
+    }
+
+    Slf4jLogBridge(LogReaderService reader, Config config, Consumer<LogEntry> sink) {
         this.reader = reader;
         this.config = config;
-        reader.addLogListener(this);
+        this.sink = sink != null ? sink : this::write;
+        // Entries logged before this component started (FileInstall, ConfigAdmin and SCR log early) are in the
+        // service's history: forward them first, oldest first, then the listener's, without repeating one.
+        synchronized (replay) {
+            reader.addLogListener(this);
+            List<LogEntry> history = Collections.list(reader.getLog());
+            Collections.reverse(history);
+            for (LogEntry entry : history) {
+                this.sink.accept(entry);
+                replayedUpTo = Math.max(replayedUpTo, entry.getSequence());
+            }
+        }
     }
 
     @Modified
@@ -55,6 +78,15 @@ public final class Slf4jLogBridge implements LogListener {
 
     @Override
     public void logged(LogEntry entry) {
+        synchronized (replay) {
+            if (entry.getSequence() <= replayedUpTo) {
+                return;
+            }
+        }
+        sink.accept(entry);
+    }
+
+    private void write(LogEntry entry) {
         Route.of(entry, config.events()).ifPresent(route -> write(LoggerFactory.getLogger(route.loggerName()),
                 route.level(), entry.getMessage(), entry.getException()));
     }
