@@ -1,0 +1,37 @@
+package org.osgijobs.benchmarks;
+
+/**
+ * One row of the report: a scenario's medians beside its baseline's.
+ *
+ * @param scenario  the scenario's name
+ * @param product   the runtime's figures (medians over the rounds)
+ * @param baseline  the baseline's figures, measured in the same run
+ * @param target    what the issue asks of the ratio or the footprint, e.g. {@code ratio >= 0.5}; empty if nothing
+ * @param targetMet whether it was met; {@code null} when there is no target or nothing was measured
+ * @param status    {@code ok}, {@code skipped} or {@code failed}
+ * @param notes     what a reader needs to interpret the row
+ */
+record Result(String scenario, Measurement product, Measurement baseline, String target, Boolean targetMet,
+        String status, String notes) {
+
+    static Result measured(String scenario, Measurement product, Measurement baseline, String target,
+            Boolean targetMet, String notes) {
+        return new Result(scenario, product, baseline, target, targetMet, "ok", notes);
+    }
+
+    static Result skipped(String scenario, String why) {
+        return new Result(scenario, null, null, "", null, "skipped", why);
+    }
+
+    static Result failed(String scenario, String why) {
+        return new Result(scenario, null, null, "", null, "failed", why);
+    }
+
+    /** @return product jobs/s over baseline jobs/s, or {@code null} when either is missing */
+    Double ratio() {
+        if (product == null || baseline == null || baseline.jobsPerS() <= 0) {
+            return null;
+        }
+        return product.jobsPerS() / baseline.jobsPerS();
+    }
+}

@@ -1,0 +1,54 @@
+package org.osgijobs.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs the warm-up and measured rounds of a scenario, alternating the runtime and its baseline round by round, so
+ * that a burst of noise on the shared machine lands on both rather than on one of them.
+ */
+final class Rounds {
+
+    /** One round of one side: runs the given number of jobs and returns its figures. */
+    @FunctionalInterface
+    interface Round {
+        Measurement run(int jobs) throws Exception;
+    }
+
+    /** The medians of both sides. */
+    record Outcome(Measurement product, Measurement baseline, List<Measurement> productRounds,
+            List<Measurement> baselineRounds) {
+    }
+
+    private Rounds() {
+    }
+
+    /**
+     * @param settings       how many rounds
+     * @param progress       where to show which round runs
+     * @param jobs           jobs per round
+     * @param productLabel   the first side's name in the progress line
+     * @param product        a round of the first side
+     * @param baselineLabel  the second side's name in the progress line
+     * @param baseline       a round of the second side
+     */
+    static Outcome alternate(BenchSettings settings, Progress progress, int jobs, String productLabel, Round product,
+            String baselineLabel, Round baseline) throws Exception {
+        for (int w = 1; w <= settings.warmups(); w++) {
+            progress.phase(productLabel + " warm-up " + w + "/" + settings.warmups());
+            product.run(jobs);
+            progress.phase(baselineLabel + " warm-up " + w + "/" + settings.warmups());
+            baseline.run(jobs);
+        }
+        List<Measurement> productRounds = new ArrayList<>();
+        List<Measurement> baselineRounds = new ArrayList<>();
+        for (int r = 1; r <= settings.rounds(); r++) {
+            progress.phase(productLabel + " round " + r + "/" + settings.rounds());
+            productRounds.add(product.run(jobs));
+            progress.phase(baselineLabel + " round " + r + "/" + settings.rounds());
+            baselineRounds.add(baseline.run(jobs));
+        }
+        return new Outcome(Measurement.medians(productRounds), Measurement.medians(baselineRounds), productRounds,
+                baselineRounds);
+    }
+}

@@ -1,0 +1,39 @@
+package org.osgijobs.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The scenarios of the issue, in their order, and selection by name. */
+final class Scenarios {
+
+    private Scenarios() {
+    }
+
+    static List<Scenario> all() {
+        return List.of(new MemoryThroughputScenario("memory-noop", 500_000, JobMix.UNIFORM),
+                new MemoryThroughputScenario("memory-mixed", 500_000, JobMix.MIXED),
+                new AmqpScenario(),
+                new FootprintScenario(),
+                new WorkerScalingScenario());
+    }
+
+    /**
+     * @param names scenario names; empty for all
+     * @return the scenarios, in the order given
+     * @throws IllegalArgumentException naming an unknown scenario and the known ones
+     */
+    static List<Scenario> select(List<String> names) {
+        List<Scenario> all = all();
+        if (names.isEmpty()) {
+            return all;
+        }
+        List<Scenario> selected = new ArrayList<>();
+        for (String name : names) {
+            selected.add(all.stream().filter(s -> s.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
+                            + all.stream().map(Scenario::name).collect(Collectors.joining(", ")))));
+        }
+        return selected;
+    }
+}
