@@ -2,14 +2,34 @@ package org.osgijobs.itests;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
 import org.osgi.service.event.EventHandler;
 
-/** An EventAdmin {@link EventHandler} that keeps every event it receives, for assertions. */
+/**
+ * An EventAdmin {@link EventHandler} that keeps every event it receives, for assertions.
+ * <p>
+ * {@link ItestSupport} does not mention this class in its signatures, so that tests in a framework without
+ * EventAdmin can still load it.
+ */
 public final class EventRecorder implements EventHandler {
     private final List<Event> events = new ArrayList<>();
+
+    /**
+     * Registers a recorder for the runtime's topics ({@code jobs/*}) from a test; it is unregistered after the
+     * test.
+     *
+     * @param test the running test
+     * @return the recorder
+     */
+    public static EventRecorder start(ItestSupport test) {
+        EventRecorder recorder = new EventRecorder();
+        test.register(EventHandler.class, recorder, Map.of(EventConstants.EVENT_TOPIC, "jobs/*"));
+        return recorder;
+    }
 
     @Override
     public void handleEvent(Event event) {

@@ -343,9 +343,19 @@ public abstract class ItestSupport {
     protected void declare(Map<String, String> options) {
         String name = options.get("name");
         if (name != null) {
-            declaredPipelines.add(name);
+            destroyAfterTest(name);
         }
         jobs().declare(options);
+    }
+
+    /**
+     * Destroys a pipeline after the test if it still exists (for pipelines made otherwise than by
+     * {@link #declare}, e.g. through a Gogo command).
+     *
+     * @param pipeline the pipeline's name
+     */
+    protected void destroyAfterTest(String pipeline) {
+        declaredPipelines.add(pipeline);
     }
 
     /**
@@ -404,20 +414,6 @@ public abstract class ItestSupport {
     protected PipelineStats awaitStats(String pipeline, String what, Predicate<PipelineStats> condition) {
         Jobs jobs = jobs();
         return awaitValue("pipeline '" + pipeline + "': " + what, () -> jobs.stats(pipeline), condition);
-    }
-
-    // ---------------------------------------------------------------- events
-
-    /**
-     * Registers an EventAdmin handler for the runtime's topics ({@code jobs/*}); it is unregistered after the test.
-     *
-     * @return the recorder
-     */
-    protected EventRecorder recordEvents() {
-        EventRecorder recorder = new EventRecorder();
-        register(org.osgi.service.event.EventHandler.class, recorder,
-                Map.of(org.osgi.service.event.EventConstants.EVENT_TOPIC, "jobs/*"));
-        return recorder;
     }
 
     // ---------------------------------------------------------------- bundles

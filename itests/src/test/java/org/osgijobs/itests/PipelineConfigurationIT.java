@@ -69,7 +69,7 @@ public class PipelineConfigurationIT extends ItestSupport {
     @Test
     public void aDeletedConfigurationRemovesThePipelineAndReportsItsQueuedJobs() {
         Jobs jobs = jobs();
-        EventRecorder events = recordEvents();
+        EventRecorder events = EventRecorder.start(this);
         RecordingHandler handler = new RecordingHandler();
         registerHandler(handler, "cfg.job");
         Configuration doomed = createPipelineConfig("cfg-delete", Map.of("driver", "memory"));
