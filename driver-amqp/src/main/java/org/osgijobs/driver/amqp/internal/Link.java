@@ -263,10 +263,11 @@ final class Link {
         if (BrokerErrors.isChannelRefusal(e)) {
             String refusal = "the broker " + settings + " refused the exchange or queue: "
                     + BrokerErrors.brokerReply(e);
-            if (starting) {
-                startRefusal = refusal;
-            }
             setError(refusal);
+            if (starting) {
+                startRefusal = refusal; // the driver reports it and closes the link
+                return;
+            }
         } else {
             setError("no connection to " + settings + ": " + why);
         }
