@@ -130,9 +130,9 @@ public final class ItestBundles {
         return bundleOf("driver-memory");
     }
 
-    /** @return the RabbitMQ driver bundle and the RabbitMQ Java client it needs */
+    /** @return the RabbitMQ driver bundle (it embeds the RabbitMQ Java client) */
     public static Option amqpDriver() {
-        return composite(bundleOf("amqp-client"), bundleOf("driver-amqp"));
+        return bundleOf("driver-amqp");
     }
 
     /**
