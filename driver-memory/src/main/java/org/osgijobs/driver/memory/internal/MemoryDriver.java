@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,12 +48,15 @@ final class MemoryDriver implements Driver {
     private final Queue queue;
     private final ScheduledExecutorService timer;
     private final AtomicLong sequence = new AtomicLong();
+    // of the jobs handed over, those a worker has taken: counted without the lock, on the workers' hot path
+    private final AtomicInteger taken = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
 
     // guarded by lock
     private final JobHeap buffer = new JobHeap(MemoryJob.READY_ORDER);
     private final JobHeap delayed = new JobHeap(MemoryJob.DUE_ORDER);
-    private int reserved; // handed to the runtime's queue and not settled yet
+    // handed to the runtime and not settled, in its queue or at a worker: what prefetch limits
+    private int handedOver;
     private boolean stopped;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> wakeup;
@@ -155,19 +159,30 @@ final class MemoryDriver implements Driver {
     public State state() {
         lock.lock();
         try {
-            // reserved counts jobs handed to the runtime, whether still in its queue or at a worker: the queue
-            // does not tell a driver when a worker takes a job (the same view a broker has of unacked deliveries)
-            return new State(name, NAME, name, buffer.size(), delayed.size(), reserved, consuming, priority, "");
+            // of the jobs handed over, those at a worker are reserved and those still in the queue are active
+            int atWorkers = Math.min(handedOver, Math.max(0, taken.get()));
+            return new State(name, NAME, name, buffer.size() + handedOver - atWorkers, delayed.size(), atWorkers,
+                    consuming, priority, "");
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A worker took one of this driver's jobs from the runtime's queue. */
+    void jobTaken() {
+        taken.incrementAndGet();
+    }
+
+    /** A job that a worker had taken was settled (called before {@link #release()} or a requeue). */
+    void takenJobSettled() {
+        taken.decrementAndGet();
     }
 
     /** A job of this driver was acknowledged or dropped: its slot is free for the next one. */
     void release() {
         lock.lock();
         try {
-            reserved--;
+            handedOver--;
             pump();
         } finally {
             lock.unlock();
@@ -195,7 +210,7 @@ final class MemoryDriver implements Driver {
             if (!job.settle()) {
                 return;
             }
-            reserved--;
+            handedOver--;
             long now = System.nanoTime();
             MemoryJob again = new MemoryJob(this, message, job.priority(), sequence.getAndIncrement(),
                     now + delay * NANOS_PER_SECOND);
@@ -232,8 +247,8 @@ final class MemoryDriver implements Driver {
             }
             if (message.delay() > 0) {
                 addDelayed(job);
-            } else if (consuming && buffer.isEmpty() && reserved < prefetch) {
-                reserved++; // the slot is ours before we leave the lock: prefetch holds even under contention
+            } else if (consuming && buffer.isEmpty() && handedOver < prefetch) {
+                handedOver++; // the slot is ours before we leave the lock: prefetch holds even under contention
                 direct = true;
             } else {
                 buffer.add(job);
@@ -296,13 +311,13 @@ final class MemoryDriver implements Driver {
      * the queue. When the queue is full, a retry is scheduled because no ack of this pipeline may come.
      */
     private void pump() {
-        while (consuming && reserved < prefetch && !buffer.isEmpty()) {
+        while (consuming && handedOver < prefetch && !buffer.isEmpty()) {
             if (!queue.offer(buffer.peek())) {
                 scheduleRetry();
                 return;
             }
             buffer.poll();
-            reserved++;
+            handedOver++;
         }
     }
 
@@ -317,7 +332,7 @@ final class MemoryDriver implements Driver {
         for (Job job : queue.remove(name)) {
             if (job instanceof MemoryJob mine && mine.belongsTo(this)) {
                 buffer.add(mine);
-                reserved--;
+                handedOver--;
             } else if (job instanceof MemoryJob orphan) {
                 // left by a stopped predecessor whose push raced its stop: nobody else holds it, so adopt it
                 buffer.add(new MemoryJob(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));

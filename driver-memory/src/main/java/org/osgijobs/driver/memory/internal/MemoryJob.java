@@ -27,12 +27,17 @@ final class MemoryJob implements Job {
         return byDue != 0 ? byDue : Long.compare(a.sequence, b.sequence);
     };
 
-    // A VarHandle over an int field instead of an AtomicBoolean: one flag costs 4 bytes, not a 16-byte object.
-    private static final VarHandle SETTLED;
+    // Where the job is: waiting (in the buffer or the runtime's queue), taken by a worker, or settled.
+    private static final int WAITING = 0;
+    private static final int TAKEN = 1;
+    private static final int SETTLED = 2;
+
+    // A VarHandle over an int field instead of an atomic object: the phase costs 4 bytes per job, not 16.
+    private static final VarHandle PHASE;
 
     static {
         try {
-            SETTLED = MethodHandles.lookup().findVarHandle(MemoryJob.class, "settled", int.class);
+            PHASE = MethodHandles.lookup().findVarHandle(MemoryJob.class, "phase", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -44,8 +49,8 @@ final class MemoryJob implements Job {
     private final long due;
     // Written under the driver's lock only: when the job is created and again when its delay has passed.
     private long sequence;
-    @SuppressWarnings("unused") // accessed through SETTLED
-    private volatile int settled;
+    @SuppressWarnings("unused") // accessed through PHASE
+    private volatile int phase;
 
     /**
      * @param driver   the driver that holds the job and receives its outcome
@@ -79,12 +84,27 @@ final class MemoryJob implements Job {
     }
 
     boolean isSettled() {
-        return (int) SETTLED.getVolatile(this) != 0;
+        return (int) PHASE.getVolatile(this) == SETTLED;
     }
 
-    /** @return {@code true} for the first settlement of this job only */
+    /**
+     * Settles the job once: a second settlement is refused, so it cannot free a second slot.
+     *
+     * @return {@code true} for the first settlement of this job only
+     */
     boolean settle() {
-        return SETTLED.compareAndSet(this, 0, 1);
+        while (true) {
+            int current = (int) PHASE.getVolatile(this);
+            if (current == SETTLED) {
+                return false;
+            }
+            if (PHASE.compareAndSet(this, current, SETTLED)) {
+                if (current == TAKEN) {
+                    driver.takenJobSettled();
+                }
+                return true;
+            }
+        }
     }
 
     @Override
@@ -117,8 +137,16 @@ final class MemoryJob implements Job {
         return message.headers();
     }
 
+    /**
+     * Also marks the job as taken: the runtime asks every job it takes whether to ack it at once (the contract of
+     * auto-ack), and its queue never asks. The Queue SPI has no other signal that a worker took a job, and the
+     * driver needs one to tell jobs still waiting in the runtime's queue from jobs at a worker in its state.
+     */
     @Override
     public boolean autoAck() {
+        if ((int) PHASE.getVolatile(this) == WAITING && PHASE.compareAndSet(this, WAITING, TAKEN)) {
+            driver.jobTaken();
+        }
         return message.autoAck();
     }
 

@@ -45,8 +45,8 @@ public class MemoryConstructorTest {
         assertEquals(0, queue.size());
 
         fromConfig.run(DriverTestSupport.pipeline());
-        assertEquals("now", queue.extractMin().name());
-        Job later = queue.poll(20, TimeUnit.SECONDS); // moved by the constructor's shared timer
+        assertEquals("now", queue.take().name());
+        Job later = queue.take(20, TimeUnit.SECONDS); // moved by the constructor's shared timer
         assertEquals("later", later.name());
     }
 

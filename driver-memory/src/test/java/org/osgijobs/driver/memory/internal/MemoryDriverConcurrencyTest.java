@@ -65,7 +65,7 @@ public class MemoryDriverConcurrencyTest extends DriverTestSupport {
             for (int c = 0; c < CONSUMERS; c++) {
                 consumers.add(threads.submit(() -> {
                     while (done.get() < total) {
-                        Job job = queue.poll(50, TimeUnit.MILLISECONDS);
+                        Job job = queue.take(50, TimeUnit.MILLISECONDS);
                         if (job == null) {
                             continue;
                         }

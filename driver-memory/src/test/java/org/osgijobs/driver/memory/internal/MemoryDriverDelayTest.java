@@ -22,9 +22,9 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
         assertEquals(1, driver.state().delayed());
         assertEquals(0, driver.state().active());
 
-        assertNull("not before its delay", queue.poll(1, TimeUnit.SECONDS));
+        assertNull("not before its delay", queue.take(1, TimeUnit.SECONDS));
 
-        Job job = queue.poll(20, TimeUnit.SECONDS);
+        Job job = queue.take(20, TimeUnit.SECONDS);
         assertEquals("later", job.name());
         assertEquals(0, driver.state().delayed());
         assertEquals(1, driver.state().reserved());
@@ -37,7 +37,7 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
         push(driver, message("slow").delay(3600).build());
         push(driver, message("quick").delay(1).build());
 
-        Job job = queue.poll(20, TimeUnit.SECONDS);
+        Job job = queue.take(20, TimeUnit.SECONDS);
         assertEquals("quick", job.name());
         assertEquals(1, driver.state().delayed());
     }
@@ -70,7 +70,7 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
 
         Set<String> seen = new HashSet<>();
         while (seen.size() < count) {
-            Job job = queue.poll(20, TimeUnit.SECONDS);
+            Job job = queue.take(20, TimeUnit.SECONDS);
             if (job == null) {
                 break;
             }

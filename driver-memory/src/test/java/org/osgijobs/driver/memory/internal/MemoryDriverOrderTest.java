@@ -60,19 +60,20 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b", "c");
         assertEquals(1, queue.size());
-        assertEquals(new State(PIPELINE, "memory", PIPELINE, 2, 0, 1, true, 10, ""), driver.state());
+        assertEquals(new State(PIPELINE, "memory", PIPELINE, 3, 0, 0, true, 10, ""), driver.state());
 
-        Job a = queue.extractMin();
+        Job a = queue.take();
         assertEquals("a", a.name());
+        assertEquals(new State(PIPELINE, "memory", PIPELINE, 2, 0, 1, true, 10, ""), driver.state());
         assertNull("b waits until a is settled", queue.poll());
         a.ack();
 
-        Job b = queue.poll(5, TimeUnit.SECONDS);
+        Job b = queue.take(5, TimeUnit.SECONDS);
         assertEquals("b", b.name());
         assertNull(queue.poll());
         b.nack();
 
-        Job c = queue.poll(5, TimeUnit.SECONDS);
+        Job c = queue.take(5, TimeUnit.SECONDS);
         assertEquals("c", c.name());
         c.ack();
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 0, 0, 0, true, 10, ""), driver.state());
@@ -80,16 +81,20 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
     }
 
     @Test
-    public void prefetchLimitsJobsHandedToTheRuntime() {
+    public void prefetchLimitsJobsHandedToTheRuntime() throws InterruptedException {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue, "prefetch", "3");
         for (int i = 0; i < 10; i++) {
             push(driver, msg("j" + i));
         }
         assertEquals(3, queue.size());
-        State state = driver.state();
-        assertEquals(7, state.active());
-        assertEquals(3, state.reserved());
+        assertEquals(10, driver.state().active());
+        assertEquals(0, driver.state().reserved());
+
+        queue.take();
+        assertEquals("no ack yet: no fourth job handed over", 2, queue.size());
+        assertEquals(9, driver.state().active());
+        assertEquals(1, driver.state().reserved());
     }
 
     @Test
@@ -118,7 +123,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a", "b");
-        Job a = queue.extractMin();
+        Job a = queue.take();
 
         driver.pause(PIPELINE);
         State state = driver.state();
@@ -152,10 +157,10 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         driver.run(pipeline());
         assertEquals(1, driver.state().active());
 
-        assertEquals("x", queue.extractMin().name());
+        assertEquals("x", queue.take().name());
 
         // no job of this pipeline is at a worker, so only the driver's retry can move a now
-        Job a = queue.poll(20, TimeUnit.SECONDS);
+        Job a = queue.take(20, TimeUnit.SECONDS);
         assertEquals("a", a == null ? null : a.name());
         assertEquals(0, driver.state().active());
         assertEquals(1, driver.state().reserved());
@@ -169,7 +174,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
                 .header("to", "a@b", "c@d").autoAck(true).build();
         push(driver, message);
 
-        Job job = queue.extractMin();
+        Job job = queue.take();
         assertEquals("id-1", job.id());
         assertEquals("send-mail", job.name());
         assertEquals(PIPELINE, job.groupId());
@@ -180,6 +185,27 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         assertSame(message, job.context());
 
         push(driver, message(("plain")).build());
-        assertFalse(queue.extractMin().autoAck());
+        assertFalse(queue.take().autoAck());
+    }
+
+    @Test
+    public void stateCountsJobsInTheRuntimesQueueAsActiveAndTakenOnesAsReserved() throws InterruptedException {
+        TestQueue queue = new TestQueue(100);
+        MemoryDriver driver = running(queue, "prefetch", "2");
+        pushAll(driver, "a", "b", "c");
+        assertEquals(new State(PIPELINE, "memory", PIPELINE, 3, 0, 0, true, 10, ""), driver.state());
+
+        Job a = queue.take();
+        assertEquals(new State(PIPELINE, "memory", PIPELINE, 2, 0, 1, true, 10, ""), driver.state());
+        a.autoAck(); // asking again changes nothing
+        assertEquals(1, driver.state().reserved());
+
+        Job b = queue.extractMin(); // taken, but the runtime settles it without asking (e.g. unknown pipeline)
+        b.nack();
+        assertEquals(new State(PIPELINE, "memory", PIPELINE, 1, 0, 1, true, 10, ""), driver.state());
+
+        a.ack();
+        queue.take().ack();
+        assertEquals(new State(PIPELINE, "memory", PIPELINE, 0, 0, 0, true, 10, ""), driver.state());
     }
 }

@@ -32,7 +32,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         push(driver, msg("b3", 0)); // the pipeline's priority, 10
         push(driver, message("d60").delay(60).build());
         push(driver, message("d30").delay(30).priority(1).build());
-        Job taken = queue.extractMin();
+        Job taken = queue.take();
         assertEquals("taken", taken.name());
 
         List<Message> held = driver.stop();
@@ -56,7 +56,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a");
-        queue.extractMin().requeue(Map.of("attempt", List.of("2")), 60);
+        queue.take().requeue(Map.of("attempt", List.of("2")), 60);
 
         List<Message> held = driver.stop();
 
@@ -70,9 +70,9 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a", "b", "c");
-        Job a = queue.extractMin();
-        Job b = queue.extractMin();
-        Job c = queue.extractMin();
+        Job a = queue.take();
+        Job b = queue.take();
+        Job c = queue.take();
         driver.stop();
 
         JobsException error = failure(driver.push(msg("late")));
@@ -129,7 +129,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         MemoryDriver driver = running(queue);
         push(driver, message("d").delay(1).build());
         assertEquals(1, driver.stop().size());
-        assertEquals(null, queue.poll(2, TimeUnit.SECONDS));
+        assertEquals(null, queue.take(2, TimeUnit.SECONDS));
     }
 
     @Test(timeout = 60_000)
@@ -138,14 +138,14 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         queue.insert(new ForeignJob("x", "other"));
         MemoryDriver driver = running(queue);
         CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> push(driver, msg("a")));
-        eventually("the producer waits for room", () -> driver.state().reserved() == 1);
+        eventually("the producer waits for room", () -> driver.state().active() == 1);
 
         assertEquals(List.of(), driver.stop());
 
         // accepted into the runtime's queue once there is room: it runs once, like any job taken before stop
-        assertEquals("x", queue.extractMin().name());
+        assertEquals("x", queue.take().name());
         blocked.get(20, TimeUnit.SECONDS);
-        assertEquals("a", queue.extractMin().name());
+        assertEquals("a", queue.take().name());
     }
 
     @Test
@@ -154,9 +154,9 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         queue.insert(new ForeignJob("x", "other"));
         MemoryDriver first = running(queue);
         CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> push(first, msg("orphan")));
-        eventually("the producer waits for room", () -> first.state().reserved() == 1);
+        eventually("the producer waits for room", () -> first.state().active() == 1);
         first.stop();
-        queue.extractMin();
+        queue.take();
         blocked.get(20, TimeUnit.SECONDS);
         assertEquals(1, queue.size());
 

@@ -50,7 +50,7 @@ final class TestQueue implements Queue {
         while (heap.isEmpty()) {
             wait();
         }
-        return take();
+        return removeFirst();
     }
 
     /** @return the first job, or {@code null} when none came within the time */
@@ -63,19 +63,35 @@ final class TestQueue implements Queue {
             }
             TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        return take();
+        return removeFirst();
+    }
+
+    /** Takes the first job as the runtime's workers do: extract it, then ask whether to ack it at once. */
+    Job take() throws InterruptedException {
+        Job job = extractMin();
+        job.autoAck();
+        return job;
+    }
+
+    /** Like {@link #take()}, waiting at most the given time; {@code null} when no job came. */
+    Job take(long timeout, TimeUnit unit) throws InterruptedException {
+        Job job = poll(timeout, unit);
+        if (job != null) {
+            job.autoAck();
+        }
+        return job;
     }
 
     /** @return the first job without waiting, or {@code null} */
     synchronized Job poll() {
-        return heap.isEmpty() ? null : take();
+        return heap.isEmpty() ? null : removeFirst();
     }
 
     /** @return every job now in the queue, in order, removing them */
     synchronized List<Job> drain() {
         List<Job> all = new ArrayList<>();
         while (!heap.isEmpty()) {
-            all.add(take());
+            all.add(removeFirst());
         }
         return all;
     }
@@ -112,7 +128,7 @@ final class TestQueue implements Queue {
         notifyAll();
     }
 
-    private Job take() {
+    private Job removeFirst() {
         Job job = heap.poll().job;
         notifyAll();
         return job;
