@@ -22,7 +22,12 @@ public interface Job extends Item {
     /** @return the headers */
     Map<String, List<String>> headers();
 
-    /** @return {@code true} when the job is acknowledged as soon as a worker takes it */
+    /**
+     * Whether the job is acknowledged as soon as a worker takes it. The runtime asks this first thing when a worker
+     * has taken the job from the {@link Queue}, before it runs the job; a driver may count its taken jobs here.
+     *
+     * @return {@code true} when the job is acknowledged as soon as a worker takes it
+     */
     boolean autoAck();
 
     /** @return the job as a message: what the producer pushed, with the job's current headers */
