@@ -44,6 +44,9 @@ final class Launcher {
     /** The Gogo scopes searched, in order, for a command named without its scope. */
     static final String COMMAND_SCOPES = "jobs:launcher:felix:gogo:*";
 
+    /** How long a pipeline may show an error at start before the runtime counts as ready anyway. */
+    private static final Duration ERROR_GRACE = Duration.ofSeconds(2);
+
     /** The start level of bundles that no {@code jobs.bundles.level.<n>} property names: drivers, handlers. */
     static final int DEFAULT_START_LEVEL = 2;
 
@@ -150,6 +153,7 @@ final class Launcher {
             expected = Set.of();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        long allPresentSince = 0;
         Optional<List<JobsProbe.PipelineState>> states = Optional.empty();
         while (System.nanoTime() - deadline < 0 && isRunning()) {
             try {
@@ -158,11 +162,18 @@ final class Launcher {
                 states = Optional.empty();
             }
             if (states.isPresent() && names(states.get()).containsAll(expected)) {
-                long millis = Duration.between(processStart(), Instant.now()).toMillis();
-                LOG.info("OSGi Jobs ready in {} ms since the JVM started; pipelines: {}", millis,
-                        states.get().isEmpty() ? "none" : states.get().stream().map(Object::toString)
-                                .collect(Collectors.joining(", ")));
-                return;
+                // a pipeline shows an error until its driver is attached: give that a moment, but a lasting
+                // error (an unreachable broker, a missing driver) must not hold the start up
+                long now = System.nanoTime();
+                allPresentSince = allPresentSince == 0 ? now : allPresentSince;
+                boolean settled = states.get().stream().allMatch(s -> s.error().isEmpty());
+                if (settled || now - allPresentSince > ERROR_GRACE.toNanos()) {
+                    long millis = Duration.between(processStart(), Instant.now()).toMillis();
+                    LOG.info("OSGi Jobs ready in {} ms since the JVM started; pipelines: {}", millis,
+                            states.get().isEmpty() ? "none" : states.get().stream().map(Object::toString)
+                                    .collect(Collectors.joining(", ")));
+                    return;
+                }
             }
             try {
                 Thread.sleep(10);
@@ -220,7 +231,11 @@ final class Launcher {
             return true;
         } catch (Exception e) {
             out.flush();
-            LOG.error("{}: '{}' failed: {}", where, statement, message(e));
+            if (isRunning()) {
+                LOG.error("{}: '{}' failed: {}", where, statement, message(e));
+            } else {
+                LOG.warn("{}: '{}' cut short: the runtime is stopping", where, statement);
+            }
             return false;
         }
     }

@@ -1,0 +1,100 @@
+package org.osgijobs.launcher.it;
+
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of the built distribution (target/osgi-jobs), so that each test has its own conf/, deploy/,
+ * data/ and log/, started as a separate process through its bin/jobs script.
+ */
+final class Distribution {
+    private final Path home;
+
+    private Distribution(Path home) {
+        this.home = home;
+    }
+
+    /** Copies the distribution that the build assembled into {@code target}. */
+    static Distribution copyTo(Path target) throws IOException {
+        String built = System.getProperty("distribution.dir");
+        assertTrue("system property distribution.dir must name the built distribution", built != null);
+        Path source = Path.of(built);
+        assertTrue("no distribution at " + source + ": run 'mvn verify' (it is assembled in package)",
+                Files.isExecutable(source.resolve("bin/jobs")));
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                Path copy = target.resolve(source.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(copy);
+                } else {
+                    Files.copy(file, copy, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        // a distribution someone started in target/ may hold state: this copy starts fresh
+        deleteTree(target.resolve("data"));
+        deleteTree(target.resolve("log"));
+        try (Stream<Path> deployed = Files.list(target.resolve("deploy"))) {
+            for (Path jar : (Iterable<Path>) deployed.filter(p -> p.toString().endsWith(".jar"))::iterator) {
+                Files.delete(jar);
+            }
+        }
+        return new Distribution(target);
+    }
+
+    Path home() {
+        return home;
+    }
+
+    Path conf(String file) {
+        return home.resolve("conf").resolve(file);
+    }
+
+    Path deploy() {
+        return home.resolve("deploy");
+    }
+
+    /** @return the jar of {@code opt/} whose name starts with the prefix */
+    Path optional(String prefix) throws IOException {
+        try (Stream<Path> files = Files.list(home.resolve("opt"))) {
+            return files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
+                    .orElseThrow(() -> new AssertionError("no " + prefix + "*.jar in " + home.resolve("opt")));
+        }
+    }
+
+    /** Writes a command script into the distribution and returns its path. */
+    Path script(String name, String... lines) throws IOException {
+        Path script = home.resolve(name);
+        Files.writeString(script, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
+        return script;
+    }
+
+    /** Starts {@code bin/jobs} with the arguments, without a terminal. */
+    Run start(String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(home.resolve("bin/jobs").toString());
+        command.addAll(List.of(args));
+        return Run.start(command, home);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(root)) {
+            List<Path> all = new ArrayList<>();
+            files.forEach(all::add);
+            for (int i = all.size() - 1; i >= 0; i--) {
+                Files.delete(all.get(i));
+            }
+        }
+    }
+}
