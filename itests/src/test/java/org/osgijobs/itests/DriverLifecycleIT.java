@@ -67,7 +67,7 @@ public class DriverLifecycleIT extends ItestSupport {
         List<String> delayedJobs = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             readyJobs.add(push("drv-declared", "drv.job", "ready " + i));
-            Message delayed = Message.builder("drv.job").pipeline("drv-configured").delay(3).build();
+            Message delayed = Message.builder("drv.job").pipeline("drv-configured").delay(5).build();
             jobs.push(delayed);
             delayedJobs.add(delayed.id());
         }

@@ -95,38 +95,64 @@ public abstract class ItestSupport {
         return composite(ItestBundles.runtime(), ItestBundles.memoryDriver());
     }
 
-    /** Undoes what the test created through this class, newest first, so the next test starts clean. */
+    /**
+     * Undoes what the test created through this class, newest first, so the next test starts clean. Every step is
+     * tried even when an earlier one fails; the first failure is rethrown at the end.
+     */
     @After
-    public void undoFixtures() throws Exception {
+    public void undoFixtures() {
+        List<Runnable> steps = new ArrayList<>();
         for (Bundle b : reversed(installedBundles)) {
-            if (b.getState() != Bundle.UNINSTALLED) {
-                b.uninstall();
-            }
+            steps.add(() -> {
+                if (b.getState() != Bundle.UNINSTALLED) {
+                    try {
+                        b.uninstall();
+                    } catch (org.osgi.framework.BundleException e) {
+                        throw new IllegalStateException("cannot uninstall " + b.getSymbolicName(), e);
+                    }
+                }
+            });
         }
-        Jobs jobs = serviceNow(Jobs.class);
-        if (jobs != null) {
-            for (String pipeline : reversed(declaredPipelines)) {
-                if (jobs.list().contains(pipeline)) {
+        for (String pipeline : reversed(declaredPipelines)) {
+            steps.add(() -> {
+                Jobs jobs = serviceNow(Jobs.class);
+                if (jobs != null && jobs.list().contains(pipeline)) {
                     jobs.destroy(pipeline);
                 }
-            }
+            });
         }
         for (org.osgi.service.cm.Configuration c : reversed(createdConfigurations)) {
-            try {
-                c.delete();
-            } catch (IllegalStateException alreadyDeleted) {
-                // the test deleted it itself
-            }
+            steps.add(() -> {
+                try {
+                    c.delete();
+                } catch (IllegalStateException alreadyDeleted) {
+                    // the test deleted it itself
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot delete configuration " + c.getPid(), e);
+                }
+            });
         }
         for (ServiceRegistration<?> r : reversed(registrations)) {
-            try {
-                r.unregister();
-            } catch (IllegalStateException alreadyGone) {
-                // the test unregistered it itself
-            }
+            steps.add(() -> {
+                try {
+                    r.unregister();
+                } catch (IllegalStateException alreadyGone) {
+                    // the test unregistered it itself
+                }
+            });
         }
-        for (Runnable r : reversed(restores)) {
-            r.run();
+        steps.addAll(reversed(restores));
+        RuntimeException first = null;
+        for (Runnable step : steps) {
+            try {
+                step.run();
+            } catch (RuntimeException | AssertionError e) {
+                if (first == null) {
+                    first = new IllegalStateException("clean-up after the test failed", e);
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
         }
         synchronized (trackers) {
             trackers.values().forEach(ServiceTracker::close);
@@ -137,6 +163,9 @@ public abstract class ItestSupport {
         declaredPipelines.clear();
         createdConfigurations.clear();
         restores.clear();
+        if (first != null) {
+            throw first;
+        }
     }
 
     // ---------------------------------------------------------------- services
