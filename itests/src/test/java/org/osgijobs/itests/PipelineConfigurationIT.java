@@ -6,6 +6,8 @@ import static org.junit.Assert.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -104,5 +106,34 @@ public class PipelineConfigurationIT extends ItestSupport {
                 "felix.fileinstall.filename", "file:/opt/jobs/conf/jobs.pipeline-fromfile.cfg"));
         await("a pipeline named 'fromfile' in " + jobs().list(), () -> jobs().list().contains("fromfile"));
         awaitState("fromfile", "ready", s -> s.ready());
+    }
+
+    @Test
+    public void deletingAConfigurationWhileAJobRunsWaitsOnlyTheRuntimeTimeout() throws Exception {
+        setConfig(JOBS_PID, Map.of("timeout", 2));
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingHandler stuck = new RecordingHandler(job -> release.await(60, TimeUnit.SECONDS));
+        registerHandler(stuck, "stuck.job");
+        RecordingHandler quick = new RecordingHandler();
+        registerHandler(quick, "quick.job");
+        try {
+            Configuration config = createPipelineConfig("cfg-busy", Map.of("driver", "memory"));
+            awaitState("cfg-busy", "ready", s -> s.ready());
+            // configuration events reach the runtime in order: timeout=2 applies before this pipeline exists
+            push("cfg-busy", "stuck.job", "");
+            await("the job is running", () -> stuck.running() == 1);
+
+            deleteConfig(config);
+
+            // the runtime gives a running job `timeout` (2 s) to finish, then lets the pipeline go
+            await("the pipeline is gone although its job still runs", () -> !jobs().list().contains("cfg-busy"));
+            assertEquals("the job was still running", 1, stuck.running());
+            createPipelineConfig("cfg-after-busy", Map.of("driver", "memory"));
+            awaitState("cfg-after-busy", "configurations are still processed", s -> s.ready());
+            String id = push("cfg-after-busy", "quick.job", "");
+            await("and their jobs run", () -> quick.runsOf(id) == 1);
+        } finally {
+            release.countDown();
+        }
     }
 }
