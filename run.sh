@@ -24,6 +24,6 @@ fi
 
 if [ "$build" = yes ]; then
   echo "run.sh: building the distribution (mvn install -DskipTests -pl felix-launcher -am)..." >&2
-  mvn -B -q install -DskipTests -pl felix-launcher -am
+  mvn -B -q -Dstyle.color=never install -DskipTests -pl felix-launcher -am
 fi
 exec "$DIST/bin/jobs" "$@"
