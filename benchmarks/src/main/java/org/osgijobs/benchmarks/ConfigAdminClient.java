@@ -7,6 +7,7 @@ import java.util.Hashtable;
 import java.util.Map;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -33,10 +34,18 @@ final class ConfigAdminClient {
      * @param properties its properties
      */
     void update(String pid, Map<String, ?> properties) {
-        ServiceReference<?> ref = context.getServiceReference(CONFIGURATION_ADMIN);
-        if (ref == null) {
+        ServiceReference<?>[] refs;
+        try {
+            // "all": the runner's class path may hold another copy of the cm API (under a test runner), which
+            // would make the framework hide the service from the system bundle as incompatible
+            refs = context.getAllServiceReferences(CONFIGURATION_ADMIN, null);
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        if (refs == null) {
             throw new IllegalStateException("no ConfigurationAdmin service in the framework");
         }
+        ServiceReference<?> ref = refs[0];
         Object admin = context.getService(ref);
         try {
             Class<?> adminType = ref.getBundle().loadClass(CONFIGURATION_ADMIN);

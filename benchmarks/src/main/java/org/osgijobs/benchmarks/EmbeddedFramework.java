@@ -161,7 +161,7 @@ final class EmbeddedFramework implements AutoCloseable {
         ServiceTracker<T, T> tracker = filter == null ? new ServiceTracker<>(context, type, null)
                 : new ServiceTracker<>(context, context.createFilter("(&(" + Constants.OBJECTCLASS + "="
                         + type.getName() + ")" + filter + ")"), null);
-        tracker.open();
+        tracker.open(true); // all services: under a test runner the class path may hold copies of bundle classes
         T service = tracker.waitForService(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
         if (service == null) {
             tracker.close();

@@ -1,31 +1,18 @@
 package org.osgijobs.benchmarks;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs the benchmarks: all scenarios or the named ones, prints a table on standard output and writes the same rows
  * to {@code target/results.json}. The progress line and messages go to standard error; the framework's log goes to
- * {@code target/bench.log}.
- * <p>
- * Usage: {@code java -jar benchmarks/target/benchmarks.jar [--rounds=N] [--warmup=N] [--scale=F] [--amqp=URI]
- * [--list] [scenario...]}
+ * {@code target/bench.log}. See {@link CommandLine#USAGE}.
  */
 public final class Main {
-    private static final String USAGE = """
-            usage: java -jar benchmarks/target/benchmarks.jar [options] [scenario...]
-              --rounds=N   measured rounds per side, the median is reported (default 5)
-              --warmup=N   warm-up rounds per side (default 2)
-              --scale=F    multiply every scenario's job count by F, e.g. 0.1 for a quick check (default 1)
-              --amqp=URI   broker of the amqp scenario, as the driver's addr: a trailing / is the vhost /
-                           (default amqp://guest:guest@127.0.0.1:5672/)
-              --list       list the scenarios and exit
-            without scenario names, all scenarios run in the order of --list""";
 
     private Main() {
     }
@@ -33,52 +20,31 @@ public final class Main {
     public static void main(String[] args) throws Exception {
         Path target = targetDir();
         configureLogging(target);
-        BenchSettings settings;
-        List<Scenario> selected;
+        CommandLine command;
         try {
-            Map<String, String> options = new LinkedHashMap<>();
-            List<String> names = new ArrayList<>();
-            for (String arg : args) {
-                if (arg.startsWith("--")) {
-                    int eq = arg.indexOf('=');
-                    options.put(eq < 0 ? arg.substring(2) : arg.substring(2, eq), eq < 0 ? "" : arg.substring(eq + 1));
-                } else {
-                    names.add(arg);
-                }
-            }
-            if (options.containsKey("help")) {
-                System.out.println(USAGE);
-                return;
-            }
-            if (options.containsKey("list")) {
-                Scenarios.all().forEach(s -> System.out.printf("%-18s %s%n", s.name(), s.summary()));
-                return;
-            }
-            settings = new BenchSettings(intOption(options, "rounds", 5, 1), intOption(options, "warmup", 2, 0),
-                    scale(options.getOrDefault("scale", "1")), target,
-                    options.getOrDefault("amqp", "amqp://guest:guest@127.0.0.1:5672/"));
-            options.keySet().removeAll(List.of("rounds", "warmup", "scale", "amqp"));
-            if (!options.isEmpty()) {
-                throw new IllegalArgumentException("unknown option --" + options.keySet().iterator().next());
-            }
-            selected = Scenarios.select(names);
+            command = CommandLine.parse(args, target);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println(USAGE);
+            System.err.println(CommandLine.USAGE);
             System.exit(2);
             return;
         }
-        System.exit(run(settings, selected));
+        switch (command.action()) {
+        case HELP -> System.out.println(CommandLine.USAGE);
+        case LIST -> command.scenarios().forEach(s -> System.out.printf("%-18s %s%n", s.name(), s.summary()));
+        case RUN -> System.exit(run(command.settings(), command.scenarios()));
+        }
     }
 
-    private static int run(BenchSettings settings, List<Scenario> selected) throws Exception {
+    /** @return the exit status: 0, or 1 when a scenario could not be run (a missed target is not an error) */
+    private static int run(BenchSettings settings, List<Scenario> selected) throws IOException {
         List<Result> results = new ArrayList<>();
         int failures = 0;
         System.err.printf("%d scenario(s), %d warm-up + %d measured rounds per side, scale %s; %d CPUs, max heap"
                 + " %,d MB; framework log: %s%n", selected.size(), settings.warmups(), settings.rounds(),
                 settings.scale(), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20, settings.logFile());
-        try (Progress progress = new Progress(System.err)) {
+        try (Progress progress = new Progress(System.err, System.console() != null)) {
             for (int i = 0; i < selected.size(); i++) {
                 Scenario scenario = selected.get(i);
                 progress.scenario(scenario.name(), i + 1, selected.size());
@@ -96,8 +62,9 @@ public final class Main {
                 Report.writeJson(results, settings.resultsFile());
                 progress.line(String.format("%s: %s in %.0f s", scenario.name(), result.status(),
                         (System.nanoTime() - start) / 1e9));
-                if ("skipped".equals(result.status())) {
-                    progress.line("*** " + scenario.name() + " SKIPPED: " + result.notes());
+                if (!"ok".equals(result.status())) {
+                    progress.line("*** " + scenario.name() + " " + result.status().toUpperCase() + ": "
+                            + result.notes());
                 }
             }
         }
@@ -113,40 +80,12 @@ public final class Main {
     }
 
     /** One slf4j-simple setup for the runner and the bundles, into a file so the console keeps the progress line. */
-    private static void configureLogging(Path target) throws java.io.IOException {
+    private static void configureLogging(Path target) throws IOException {
         Files.createDirectories(target);
         System.setProperty("org.slf4j.simpleLogger.logFile",
                 System.getProperty("org.slf4j.simpleLogger.logFile", target.resolve("bench.log").toString()));
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
                 System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-    }
-
-    private static int intOption(Map<String, String> options, String key, int defaultValue, int min) {
-        String raw = options.get(key);
-        if (raw == null) {
-            return defaultValue;
-        }
-        try {
-            int value = Integer.parseInt(raw);
-            if (value < min) {
-                throw new IllegalArgumentException("--" + key + " must be at least " + min + ", got " + raw);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " must be a whole number, got '" + raw + "'");
-        }
-    }
-
-    private static double scale(String raw) {
-        try {
-            double value = Double.parseDouble(raw);
-            if (!(value > 0) || Double.isInfinite(value)) {
-                throw new IllegalArgumentException("--scale must be above 0, got " + raw);
-            }
-            return value;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--scale must be a number, got '" + raw + "'");
-        }
     }
 }

@@ -7,8 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * The progress line on standard error: which scenario, which round, how many jobs of it are done. A daemon ticker
- * redraws it twice a second; finished scenarios get a line of their own.
+ * The progress line on standard error: which scenario, which round, how many jobs of it are done. On a terminal a
+ * daemon ticker redraws one line in place twice a second; otherwise (output to a file or a CI log) each phase gets
+ * a plain line of its own. Finished scenarios always get a line of their own.
  */
 final class Progress implements AutoCloseable {
     private static final int WIDTH = 110;
@@ -21,14 +22,18 @@ final class Progress implements AutoCloseable {
     private volatile IntSupplier done = NOTHING;
     private volatile int total;
 
-    Progress(PrintStream out) {
+    /**
+     * @param out  where to write
+     * @param live redraw one line in place (for a terminal); {@code false} writes one line per phase
+     */
+    Progress(PrintStream out, boolean live) {
         this.out = out;
-        this.ticker = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "bench-progress");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleAtFixedRate(this::draw, 500, 500, TimeUnit.MILLISECONDS);
+        if (live) {
+            ticker = Executors.newSingleThreadScheduledExecutor(HandOffBaseline.daemon("bench-progress"));
+            ticker.scheduleAtFixedRate(this::draw, 500, 500, TimeUnit.MILLISECONDS);
+        } else {
+            ticker = null;
+        }
     }
 
     /** Starts a scenario: the {@code index}-th of {@code count}. */
@@ -41,10 +46,17 @@ final class Progress implements AutoCloseable {
     void phase(String what) {
         phase = what;
         done = NOTHING;
-        draw();
+        if (ticker != null) {
+            draw();
+        } else {
+            synchronized (this) {
+                out.println(scenario + "  " + what);
+                out.flush();
+            }
+        }
     }
 
-    /** Shows a job counter for the current phase. */
+    /** Shows a job counter for the current phase (on a terminal). */
     void counting(IntSupplier jobsDone, int jobsTotal) {
         total = jobsTotal;
         done = jobsDone;
@@ -52,7 +64,7 @@ final class Progress implements AutoCloseable {
 
     /** Prints a line of its own below the progress line. */
     synchronized void line(String text) {
-        out.print("\r" + " ".repeat(WIDTH) + "\r");
+        clear();
         out.println(text);
         out.flush();
     }
@@ -67,10 +79,18 @@ final class Progress implements AutoCloseable {
         out.flush();
     }
 
+    private void clear() {
+        if (ticker != null) {
+            out.print("\r" + " ".repeat(WIDTH) + "\r");
+        }
+    }
+
     @Override
     public synchronized void close() {
-        ticker.shutdownNow();
-        out.print("\r" + " ".repeat(WIDTH) + "\r");
+        if (ticker != null) {
+            ticker.shutdownNow();
+        }
+        clear();
         out.flush();
     }
 }

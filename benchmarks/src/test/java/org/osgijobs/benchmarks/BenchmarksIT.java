@@ -1,0 +1,73 @@
+package org.osgijobs.benchmarks;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.Assume;
+import org.junit.Test;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonParser;
+
+/**
+ * Runs every scenario once, at a thousandth of its size, on the packaged bundles in a real Felix framework: the
+ * harness works end to end (bundles resolve, pipelines are declared, every job is handled and acknowledged, the
+ * checks pass, the report is written). It asserts no figure: benchmarks are not tests.
+ */
+public class BenchmarksIT {
+    private static final double TINY = 0.001;
+
+    private final BenchSettings settings = new BenchSettings(1, 0, TINY,
+            Path.of(System.getProperty("bench.target", "target")).toAbsolutePath(), CommandLine.DEFAULT_AMQP);
+
+    @Test
+    public void memoryScenariosRunOnTheRealBundles() throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (Progress progress = new Progress(System.err, false)) {
+            for (String name : List.of("memory-noop", "memory-mixed", "memory-footprint", "memory-workers")) {
+                Scenario scenario = Scenarios.select(List.of(name)).get(0);
+                Result result = scenario.run(settings, progress);
+                assertEquals(result.notes(), "ok", result.status());
+                assertTrue(result.product().jobsPerS() > 0);
+                assertTrue(result.baseline().jobsPerS() > 0);
+                results.add(result);
+            }
+        }
+        assertNotNull("latency measured", results.get(0).product().p50Us());
+        assertNotNull("latency measured", results.get(1).baseline().p99Us());
+        assertNotNull("footprint measured", results.get(2).product().bytesPerJob());
+
+        Path json = settings.targetDir().resolve("it-results.json");
+        Report.writeJson(results, json);
+        JsonArray rows = JsonParser.parseString(Files.readString(json)).getAsJsonArray();
+        assertEquals(4, rows.size());
+        assertTrue(rows.get(2).getAsJsonObject().has("bytes_per_job"));
+    }
+
+    @Test
+    public void amqpScenarioRunsAgainstTheBroker() throws Exception {
+        String unreachable = new Broker(settings.amqpUri()).unreachable();
+        if (unreachable != null) {
+            if ("true".equals(System.getenv("CI"))) {
+                fail(unreachable + " (CI=true: the broker must run)");
+            }
+            System.err.println("\n*** SKIPPING the amqp benchmark check: " + unreachable + " ***\n");
+            Assume.assumeTrue(unreachable, false);
+        }
+        try (Progress progress = new Progress(System.err, false)) {
+            Result result = Scenarios.select(List.of("amqp")).get(0).run(settings, progress);
+
+            assertEquals(result.notes(), "ok", result.status());
+            assertTrue(result.product().jobsPerS() > 0);
+            assertTrue(result.baseline().jobsPerS() > 0);
+            assertNotNull(result.product().p99Us());
+        }
+    }
+}
