@@ -1,7 +1,6 @@
 package org.osgijobs.driver.amqp.internal;
 
 import java.io.IOException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,6 @@ final class Link {
     private final long redialTimeoutNanos;
     private final Events events;
     private final ScheduledExecutorService thread;
-    private final ExecutorService dispatch;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
 
@@ -74,8 +72,8 @@ final class Link {
         this.events = events;
         this.factory = settings.newFactory(options.timeoutSeconds);
         this.factory.setThreadFactory(new NamedThreads("amqp-" + pipeline + "-io"));
+        this.factory.setExceptionHandler(new ClientExceptions(pipeline));
         this.thread = Executors.newSingleThreadScheduledExecutor(new NamedThreads("amqp-" + pipeline + "-link"));
-        this.dispatch = Executors.newSingleThreadExecutor(new NamedThreads("amqp-" + pipeline + "-dispatch"));
     }
 
     /**
@@ -181,10 +179,8 @@ final class Link {
         if (last != null) {
             last.close(1000);
         }
-        dispatch.shutdown();
         try {
             thread.awaitTermination(2, TimeUnit.SECONDS);
-            dispatch.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -196,7 +192,9 @@ final class Link {
         }
         Connection connection = null;
         try {
-            connection = factory.newConnection(dispatch, "osgijobs-" + pipeline);
+            // the client runs consumers on its own per-connection executor, made by our thread factory, and shuts
+            // it down with the connection
+            connection = factory.newConnection("osgijobs-" + pipeline);
             Channel declarations = connection.createChannel();
             topology.declareExchange(declarations);
             if (declareQueue) {

@@ -1,0 +1,54 @@
+package org.osgijobs.driver.amqp.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.Pipeline;
+
+/** A stopped driver leaves nothing running: a driver bundle can go away without leaking threads. */
+public class AmqpLifecycleTest {
+
+    @Rule
+    public final AmqpFixture amqp = new AmqpFixture();
+
+    private static long threadsOf(String pipeline) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().startsWith("amqp-" + pipeline + "-")).count();
+    }
+
+    @Test
+    public void stopLeavesNoThreadBehind() throws Exception {
+        String pipeline = Broker.unique("life");
+        String q = amqp.queue("life");
+        TestQueue queue = new TestQueue();
+        AmqpDriver d = amqp.driver(queue, AmqpFixture.options(pipeline, "queue", q, "routing_key", q));
+        d.run(Pipeline.of(AmqpFixture.options(pipeline)));
+        d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        assertTrue(Broker.eventually(() -> queue.size() == 1, 30));
+        assertTrue(threadsOf(pipeline) > 0);
+        d.stop();
+        assertTrue("threads left: " + threadsOf(pipeline), Broker.eventually(() -> threadsOf(pipeline) == 0, 30));
+    }
+
+    @Test
+    public void theConstructorStopsWhatItBuiltWhenItGoesAway() throws Exception {
+        String pipeline = Broker.unique("ctor");
+        String q = amqp.queue("ctor");
+        AmqpConstructor constructor = new AmqpConstructor();
+        constructor.activate(Map.of("addr", Broker.ADDR));
+        assertEquals("amqp", constructor.name());
+        Driver d = constructor.driverFromConfig("jobs.pipeline~x", new TestQueue(), Pipeline.of(
+                AmqpFixture.options(pipeline, "queue", q, "routing_key", q)));
+        d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        constructor.deactivate();
+        assertTrue(Broker.eventually(() -> threadsOf(pipeline) == 0, 30));
+        assertEquals("the job stays with the broker", 1, Broker.messageCount(amqp.raw, q));
+    }
+}

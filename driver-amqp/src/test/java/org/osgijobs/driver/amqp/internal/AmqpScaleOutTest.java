@@ -1,0 +1,77 @@
+package org.osgijobs.driver.amqp.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.Rule;
+import org.junit.Test;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Pipeline;
+
+/** Several drivers on one queue share the work; fanout pipelines each get every job. */
+public class AmqpScaleOutTest {
+
+    @Rule
+    public final AmqpFixture amqp = new AmqpFixture();
+
+    private static void pushAll(AmqpDriver d, String pipeline, int count, String prefix) throws Exception {
+        List<CompletableFuture<Void>> pushes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            pushes.add(d.push(Message.builder("work").id(prefix + i).pipeline(pipeline).build())
+                    .toCompletableFuture());
+        }
+        CompletableFuture.allOf(pushes.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    public void twoConsumersOnOneQueueProcessEachJobExactlyOnce() throws Exception {
+        String q = amqp.queue("shared");
+        TestQueue first = new TestQueue();
+        TestQueue second = new TestQueue();
+        AmqpDriver a = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "durable", "true"));
+        AmqpDriver b = amqp.driver(second, AmqpFixture.options("p", "queue", q, "routing_key", q, "durable",
+                "true"));
+        try (Workers wa = new Workers(first, 2); Workers wb = new Workers(second, 2)) {
+            a.run(Pipeline.of(AmqpFixture.options("p")));
+            b.run(Pipeline.of(AmqpFixture.options("p")));
+            pushAll(a, "p", 1000, "s");
+            assertTrue(Broker.eventually(() -> wa.distinct() + wb.distinct() == 1000, 60));
+            assertTrue(Broker.eventually(() -> a.state().reserved() + b.state().reserved() == 0, 30));
+            System.out.printf("scale-out: first runtime %d jobs, second %d jobs%n", wa.runs(), wb.runs());
+            assertEquals("each job once in total", 1000, wa.runs() + wb.runs());
+            for (String id : wa.seen().keySet()) {
+                assertEquals(id, 0, wb.count(id));
+            }
+            assertTrue("both took a share", wa.runs() > 0 && wb.runs() > 0);
+        }
+    }
+
+    @Test
+    public void fanoutPipelinesEachProcessEveryPushOnce() throws Exception {
+        String ex = amqp.exchange("fan");
+        String qa = amqp.queue("fan-a");
+        String qb = amqp.queue("fan-b");
+        TestQueue queue = new TestQueue();
+        AmqpDriver a = amqp.driver(queue, AmqpFixture.options("fa", "exchange", ex, "exchange_type", "fanout",
+                "queue", qa));
+        AmqpDriver b = amqp.driver(queue, AmqpFixture.options("fb", "exchange", ex, "exchange_type", "fanout",
+                "queue", qb));
+        try (Workers workers = new Workers(queue, 2)) {
+            a.run(Pipeline.of(AmqpFixture.options("fa")));
+            b.run(Pipeline.of(AmqpFixture.options("fb")));
+            pushAll(a, "fa", 50, "a");
+            pushAll(b, "fb", 50, "b");
+            assertTrue(Broker.eventually(() -> workers.runs() == 200, 60));
+            long byA = workers.jobs().stream().filter(j -> j.groupId().equals("fa")).count();
+            long byB = workers.jobs().stream().filter(j -> j.groupId().equals("fb")).count();
+            assertEquals(100, byA);
+            assertEquals(100, byB);
+            assertEquals("each job id twice: once per pipeline", 100, workers.distinct());
+        }
+    }
+}

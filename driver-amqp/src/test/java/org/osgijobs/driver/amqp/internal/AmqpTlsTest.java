@@ -1,0 +1,90 @@
+package org.osgijobs.driver.amqp.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Rule;
+import org.junit.Test;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Pipeline;
+
+/** TLS with a CA and a client certificate, through a TLS-terminating proxy in front of the plain port. */
+public class AmqpTlsTest {
+
+    @Rule
+    public final AmqpFixture amqp = new AmqpFixture();
+
+    private TlsFiles files;
+    private TlsProxy proxy;
+
+    @Before
+    public void tls() throws Exception {
+        files = TlsFiles.create();
+        proxy = new TlsProxy(files);
+    }
+
+    @After
+    public void closeProxy() throws Exception {
+        proxy.close();
+    }
+
+    private Map<String, Object> connection(String rootCa, String clientAuth) {
+        Map<String, Object> c = new HashMap<>();
+        c.put("addr", "amqps://guest:guest@127.0.0.1:" + proxy.port() + "/?connection_timeout=3000");
+        c.put("tls.root_ca", rootCa);
+        c.put("tls.cert", files.clientCert.toString());
+        c.put("tls.key", files.clientKey.toString());
+        c.put("tls.client_auth_type", clientAuth);
+        return c;
+    }
+
+    @Test
+    public void connectsWithTheCaAndTheClientCertificate() throws Exception {
+        String q = amqp.queue("tls");
+        TestQueue queue = new TestQueue();
+        ConnectionSettings settings = ConnectionSettings.of(connection(files.ca.toString(),
+                "require_and_verify_client_cert"));
+        assertTrue(settings.tls());
+        AmqpDriver d = amqp.driver(queue, settings, AmqpFixture.options("p", "queue", q, "routing_key", q));
+        assertEquals("", d.state().errorMessage());
+        d.push(Message.builder("secure").id("s1").pipeline("p").build()).toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        d.run(Pipeline.of(AmqpFixture.options("p")));
+        Job job = queue.poll(30, TimeUnit.SECONDS);
+        assertNotNull(job);
+        assertEquals("s1", job.id());
+        job.ack();
+    }
+
+    @Test
+    public void refusesAServerItDoesNotTrust() throws Exception {
+        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(connection(files.otherCa.toString(), "")),
+                AmqpFixture.options("p", "timeout", "2"));
+        String error = d.state().errorMessage();
+        assertTrue(error, error.contains("TLS handshake failed: the broker's certificate is not trusted"));
+        assertTrue(error, error.contains("amqps://***:***@127.0.0.1:" + proxy.port()));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> d.push(Message.builder("x")
+                .pipeline("p").build()).toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("not trusted"));
+    }
+
+    @Test
+    public void withoutItsCertificateTheClientIsRefusedByAServerThatWantsOne() throws Exception {
+        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(connection(files.ca.toString(),
+                "no_client_certs")), AmqpFixture.options("p"));
+        String error = d.state().errorMessage();
+        assertFalse(error, error.isEmpty());
+        assertTrue(error, error.startsWith("no connection to amqps://***:***@127.0.0.1:"));
+    }
+}
