@@ -17,7 +17,6 @@ import java.util.function.Supplier;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
-import org.osgijobs.api.handler.JobContext;
 import org.osgijobs.api.handler.JobHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,6 +162,7 @@ final class Dispatcher {
                 HandlerRegistry.Registration registration = handlers.select(job.name());
                 if (registration == null) {
                     counters.noHandler.increment();
+                    counters.requeued.increment();
                     int delay = pipeline.retry().noHandlerDelay();
                     LOG.debug("pipeline '{}': no handler for job '{}' ({}); requeued in {} s", pipeline.name,
                             job.name(), job.id(), delay);
@@ -337,7 +337,4 @@ final class Dispatcher {
         String message = failure.getMessage();
         return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
-
-    /** Header constant re-exported for readability at call sites. */
-    static final String ATTEMPT_HEADER = JobContext.ATTEMPT_HEADER;
 }

@@ -219,7 +219,7 @@ public class JobsRuntimeTest {
         configure("jobs.pipeline~n", "name", "n", "driver", "test", "no_handler_delay", "7");
         runtime.push(job("n", "orphan", ""));
         await("counted and requeued", () -> runtime.stats("n").noHandler() >= 1
-                && !drivers.last().requeueDelays.isEmpty());
+                && runtime.stats("n").requeued() >= 1 && !drivers.last().requeueDelays.isEmpty());
         assertEquals(7, (int) drivers.last().requeueDelays.get(0));
         CountDownLatch handled = new CountDownLatch(1);
         handler("orphan", 0, job -> handled.countDown());
