@@ -1,0 +1,122 @@
+package org.osgijobs.itests.amqp;
+
+import static org.ops4j.pax.exam.CoreOptions.composite;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.After;
+import org.junit.Assume;
+import org.junit.Before;
+import org.ops4j.pax.exam.CoreOptions;
+import org.ops4j.pax.exam.Option;
+import org.osgijobs.itests.ItestBundles;
+import org.osgijobs.itests.ItestSupport;
+
+/**
+ * Base of the AMQP integration tests: the runtime with both drivers, the plain RabbitMQ client bundle for the
+ * test's own broker access ({@link RawBroker}), unique queue and exchange names deleted after each test, and the
+ * check that the broker on 127.0.0.1:5672 answers (a failure under {@code CI=true}, a loud skip otherwise).
+ */
+public abstract class AmqpItestSupport extends ItestSupport {
+    static final String BROKER_HOST = "127.0.0.1";
+    static final int BROKER_PORT = 5672;
+
+    private final List<String> queues = new ArrayList<>();
+    private final List<String> exchanges = new ArrayList<>();
+
+    @Override
+    protected Option bundles() {
+        return composite(ItestBundles.runtime(), ItestBundles.memoryDriver(), ItestBundles.amqpDriver(),
+                amqpClient());
+    }
+
+    /**
+     * The plain RabbitMQ client, only for the test's own publishing and inspection (the driver embeds its own):
+     * from {@code target/bundles} when the itests pom provides it, else from the local Maven repository.
+     */
+    static Option amqpClient() {
+        File copied = new File(System.getProperty(ItestBundles.BUNDLES_DIR_PROPERTY, "target/bundles"),
+                "amqp-client.jar");
+        if (copied.isFile()) {
+            return CoreOptions.bundle(copied.toURI().toString());
+        }
+        String repo = System.getProperty("maven.repo.local",
+                System.getProperty("user.home") + "/.m2/repository");
+        File jar = new File(repo, "com/rabbitmq/amqp-client/5.26.0/amqp-client-5.26.0.jar");
+        if (!jar.isFile()) {
+            throw new IllegalStateException("the RabbitMQ client bundle is not at " + jar);
+        }
+        return CoreOptions.bundle(jar.toURI().toString());
+    }
+
+    @Before
+    public void brokerIsThere() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(BROKER_HOST, BROKER_PORT), 2000);
+        } catch (IOException e) {
+            String message = "RabbitMQ is not reachable on " + BROKER_HOST + ":" + BROKER_PORT + " ("
+                    + e.getMessage() + "): run .ci/start-rabbitmq";
+            if ("true".equals(System.getenv("CI"))) {
+                throw new AssertionError(message);
+            }
+            System.err.println("\n**** SKIPPED: " + message + " ****\n");
+            Assume.assumeTrue(message, false);
+        }
+    }
+
+    /** Removes the test's queues and exchanges once its pipelines are gone. */
+    @After
+    @Override
+    public void undoFixtures() {
+        try {
+            super.undoFixtures();
+        } finally {
+            RawBroker.deleteAll(queues, exchanges);
+            queues.clear();
+            exchanges.clear();
+        }
+    }
+
+    /** @return a unique queue name, deleted after the test */
+    protected String queueName(String prefix) {
+        String name = unique(prefix);
+        queues.add(name);
+        return name;
+    }
+
+    /** Registers another queue (a delay queue) for deletion after the test. */
+    protected String trackQueue(String name) {
+        queues.add(name);
+        return name;
+    }
+
+    /** @return a unique exchange name, deleted after the test */
+    protected String exchangeName(String prefix) {
+        String name = unique(prefix);
+        exchanges.add(name);
+        return name;
+    }
+
+    protected static String unique(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** @return options of an amqp pipeline: name, driver and the given keys and values */
+    protected static Map<String, String> amqpPipeline(String name, String... kv) {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.put("name", name);
+        options.put("driver", "amqp");
+        for (int i = 0; i < kv.length; i += 2) {
+            options.put(kv[i], kv[i + 1]);
+        }
+        return options;
+    }
+}
