@@ -79,7 +79,8 @@ final class AmqpScenario implements Scenario {
                     jobs, WINDOW, workers, WORKERS, PREFETCH, Report.number(outcome.baseline().p50Us()),
                     Report.number(outcome.baseline().p99Us()));
             return Result.measured(name(), outcome.product(), outcome.baseline(), "ratio >= " + TARGET_RATIO,
-                    ratio >= TARGET_RATIO, notes);
+                    ratio >= TARGET_RATIO, notes)
+                    .withNote(outcome.spread("runtime", "baseline"));
         } finally {
             broker.delete(queues, exchanges);
         }

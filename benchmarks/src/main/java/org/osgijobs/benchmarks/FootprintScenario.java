@@ -51,7 +51,8 @@ final class FootprintScenario implements Scenario {
                     + " paused pipeline; baseline entries take %s B/job beyond the payload", jobs,
                     Report.number(outcome.baseline().bytesPerJob()));
             return Result.measured(name(), outcome.product(), outcome.baseline(),
-                    "< " + (int) TARGET_BYTES + " B/job", bytes < TARGET_BYTES, notes);
+                    "< " + (int) TARGET_BYTES + " B/job", bytes < TARGET_BYTES, notes)
+                    .withNote(outcome.spread("runtime", "baseline"));
         }
     }
 

@@ -1,11 +1,14 @@
 package org.osgijobs.benchmarks;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Runs the benchmarks: all scenarios or the named ones, prints a table on standard output and writes the same rows
@@ -13,6 +16,7 @@ import java.util.List;
  * {@code target/bench.log}. See {@link CommandLine#USAGE}.
  */
 public final class Main {
+    private static final OperatingSystemMXBean LOAD = ManagementFactory.getOperatingSystemMXBean();
 
     private Main() {
     }
@@ -49,12 +53,16 @@ public final class Main {
                 Scenario scenario = selected.get(i);
                 progress.scenario(scenario.name(), i + 1, selected.size());
                 long start = System.nanoTime();
+                double loadBefore = LOAD.getSystemLoadAverage();
                 Result result;
                 try {
                     result = scenario.run(settings, progress);
                 } catch (Exception | Error e) {
                     result = Result.failed(scenario.name(), e.toString());
                 }
+                // the machine may be shared: the load average tells how far to trust the figures
+                result = result.withNote(String.format(Locale.ROOT, "load average (1 min) %.2f before, %.2f after",
+                        loadBefore, LOAD.getSystemLoadAverage()));
                 if ("failed".equals(result.status())) {
                     failures++;
                 }

@@ -27,6 +27,12 @@ record Result(String scenario, Measurement product, Measurement baseline, String
         return new Result(scenario, null, null, "", null, "failed", why);
     }
 
+    /** @return a copy with a note added at the end */
+    Result withNote(String note) {
+        return new Result(scenario, product, baseline, target, targetMet, status,
+                notes == null || notes.isEmpty() ? note : notes + "; " + note);
+    }
+
     /** @return product jobs/s over baseline jobs/s, or {@code null} when either is missing */
     Double ratio() {
         if (product == null || baseline == null || baseline.jobsPerS() <= 0) {

@@ -15,9 +15,21 @@ final class Rounds {
         Measurement run(int jobs) throws Exception;
     }
 
-    /** The medians of both sides. */
+    /** The medians of both sides, and every round. */
     record Outcome(Measurement product, Measurement baseline, List<Measurement> productRounds,
             List<Measurement> baselineRounds) {
+
+        /** @return the lowest and highest jobs/s of each side's rounds: how noisy the run was */
+        String spread(String productLabel, String baselineLabel) {
+            return "jobs/s of the rounds: " + productLabel + " " + range(productRounds) + ", " + baselineLabel + " "
+                    + range(baselineRounds);
+        }
+
+        private static String range(List<Measurement> rounds) {
+            double min = rounds.stream().mapToDouble(Measurement::jobsPerS).min().orElse(Double.NaN);
+            double max = rounds.stream().mapToDouble(Measurement::jobsPerS).max().orElse(Double.NaN);
+            return String.format(java.util.Locale.ROOT, "%,.0f-%,.0f", min, max);
+        }
     }
 
     private Rounds() {

@@ -53,7 +53,8 @@ final class WorkerScalingScenario implements Scenario {
             String notes = String.format("%,d jobs/round, %d us of CPU each (bare loop on one thread: %,.0f"
                     + " jobs/s); ideal ratio 2.0 on 2 cores; baseline = the runtime with 1 worker", jobs,
                     WORK_MICROS, bare);
-            return Result.measured(name(), outcome.product(), outcome.baseline(), "", null, notes);
+            return Result.measured(name(), outcome.product(), outcome.baseline(), "", null, notes)
+                    .withNote(outcome.spread("2 workers", "1 worker"));
         }
     }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the benchmark runner together with the bundles it measures, then runs it.
+#   ./bench.sh                      all scenarios (see ./bench.sh --list)
+#   ./bench.sh memory-noop amqp     a named subset
+#   ./bench.sh --scale=0.1 --rounds=2 --warmup=1    a quick look
+# The table goes to standard output, the rows also to benchmarks/target/results.json.
+# BENCH_JAVA_OPTS replaces the JVM options (default: a fixed 2 GB heap); BENCH_SKIP_BUILD=1 reuses the last build.
+set -euo pipefail
+cd "$(dirname "$0")"
+if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
+  mvn -B -q -pl benchmarks -am package -DskipTests
+fi
+# shellcheck disable=SC2086 # the options are a list of words
+exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} -jar benchmarks/target/benchmarks.jar "$@"
