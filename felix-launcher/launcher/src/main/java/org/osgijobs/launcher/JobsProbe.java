@@ -25,9 +25,10 @@ final class JobsProbe implements AutoCloseable {
      * @param name      the pipeline
      * @param driver    its driver's name
      * @param consuming {@code true} while it consumes
+     * @param priority  its priority
      * @param error     why it does not work, or empty
      */
-    record PipelineState(String name, String driver, boolean consuming, String error) {
+    record PipelineState(String name, String driver, boolean consuming, long priority, String error) {
         @Override
         public String toString() {
             return name + " (" + driver + ", " + (error.isEmpty() ? consuming ? "consuming" : "paused" : error)
@@ -62,7 +63,8 @@ final class JobsProbe implements AutoCloseable {
             List<PipelineState> states = new ArrayList<>();
             for (Object state : (List<?>) result) {
                 states.add(new PipelineState((String) read(state, "pipeline"), (String) read(state, "driver"),
-                        (Boolean) read(state, "ready"), (String) read(state, "errorMessage")));
+                        (Boolean) read(state, "ready"), (Long) read(state, "priority"),
+                        (String) read(state, "errorMessage")));
             }
             return states;
         });

@@ -80,7 +80,7 @@ public final class LauncherCommands {
     /**
      * {@code launcher:await <pipeline> <condition> <seconds>}: waits until the pipeline is {@code present},
      * {@code absent}, {@code consuming}, {@code paused}, {@code failing} (its state shows an error, such as an
-     * unavailable driver), or has {@code processed=N} jobs or more.
+     * unavailable driver), has {@code processed=N} jobs or more, or has the priority {@code priority=N}.
      *
      * @return the pipeline's state once the condition holds
      * @throws IllegalStateException when it does not hold after the timeout

@@ -66,9 +66,9 @@ public class LauncherCommandsTest {
     public void awaitWaitsForThePipelineToAppearAndConsume() throws Exception {
         states.add(Optional.empty());
         states.add(Optional.of(List.of()));
-        states.add(Optional.of(List.of(new PipelineState("other", "memory", true, ""))));
-        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", false, "driver amqp unavailable"))));
-        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", true, ""))));
+        states.add(Optional.of(List.of(new PipelineState("other", "memory", true, 10, ""))));
+        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", false, 10, "driver amqp unavailable"))));
+        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", true, 10, ""))));
         assertEquals("pipeline orders consuming: orders (amqp, consuming)",
                 commands.await("orders", "consuming", 30));
         assertTrue(states.size() == 1);
@@ -76,7 +76,7 @@ public class LauncherCommandsTest {
 
     @Test
     public void awaitSeesAFailingPipelineAndAnAbsentOne() throws Exception {
-        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", false, "driver amqp unavailable"))));
+        states.add(Optional.of(List.of(new PipelineState("orders", "amqp", false, 10, "driver amqp unavailable"))));
         assertEquals("pipeline orders failing: orders (amqp, driver amqp unavailable)",
                 commands.await("orders", "failing", 5));
         assertEquals("pipeline gone absent: absent", commands.await("gone", "absent", 5));
@@ -84,7 +84,7 @@ public class LauncherCommandsTest {
 
     @Test
     public void awaitCountsProcessedJobs() throws Exception {
-        states.add(Optional.of(List.of(new PipelineState("default", "memory", true, ""))));
+        states.add(Optional.of(List.of(new PipelineState("default", "memory", true, 10, ""))));
         answers.add(Optional.of(new Backlog(1, 0, 0, 0)));
         answers.add(Optional.of(new Backlog(3, 0, 0, 0)));
         assertEquals("pipeline default processed=3: default (memory, consuming)",
@@ -93,7 +93,7 @@ public class LauncherCommandsTest {
 
     @Test
     public void awaitFailsAfterItsTimeoutSayingWhatThePipelineIs() {
-        states.add(Optional.of(List.of(new PipelineState("default", "memory", false, ""))));
+        states.add(Optional.of(List.of(new PipelineState("default", "memory", false, 10, ""))));
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> commands.await("default", "consuming", 2));
         assertEquals("await: pipeline default not consuming after 2 s; it is default (memory, paused)",
@@ -107,5 +107,12 @@ public class LauncherCommandsTest {
         assertTrue(e.getMessage(), e.getMessage().startsWith("await: unknown condition 'sleepy'"));
         assertThrows(IllegalArgumentException.class, () -> commands.await("default", "processed=x", 2));
         assertThrows(IllegalArgumentException.class, () -> commands.await("default", "processed=-1", 2));
+    }
+
+    @Test
+    public void awaitWaitsForAPriority() throws Exception {
+        states.add(Optional.of(List.of(new PipelineState("extra", "memory", true, 10, ""))));
+        states.add(Optional.of(List.of(new PipelineState("extra", "memory", true, 7, ""))));
+        assertEquals("pipeline extra priority=7: extra (memory, consuming)", commands.await("extra", "priority=7", 5));
     }
 }

@@ -64,6 +64,8 @@ public class ScriptRunIT {
             assertTrue(log, log.contains("id=urgent-1 pipeline=default priority=1 attempt=1 headers={trace=[t-1]}"));
             assertTrue(log, log.contains("id=later-1 pipeline=default priority=10"));
             assertTrue(log, log.contains("OSGi Jobs ready in "));
+            // FileInstall logs through the OSGi log service: the bridge puts its lines in the same log
+            assertTrue(log, log.contains("fileinstall - Creating configuration {jobs.pipeline~default} from "));
             assertTrue(log, log.contains("runtime stopped"));
         }
     }
