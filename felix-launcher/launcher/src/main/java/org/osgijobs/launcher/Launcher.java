@@ -41,6 +41,9 @@ final class Launcher {
     /** Exit status: the framework could not start. */
     static final int START_FAILED = 3;
 
+    /** System property set by bin/jobs: the file to create once the runtime is ready (see {@link #markReady}). */
+    static final String CDS_MARKER = "jobs.cds.marker";
+
     /** The Gogo scopes searched, in order, for a command named without its scope. */
     static final String COMMAND_SCOPES = "jobs:launcher:felix:gogo:*";
 
@@ -172,6 +175,7 @@ final class Launcher {
                     LOG.info("OSGi Jobs ready in {} ms since the JVM started; pipelines: {}", millis,
                             states.get().isEmpty() ? "none" : states.get().stream().map(Object::toString)
                                     .collect(Collectors.joining(", ")));
+                    markReady();
                     return;
                 }
             }
@@ -187,6 +191,22 @@ final class Launcher {
             states.ifPresent(s -> missing.removeAll(names(s)));
             LOG.warn("the jobs runtime is not ready after {} s: {}", timeout.toSeconds(), states.isEmpty()
                     ? "no Jobs service (is jobs-core in bundle/?)" : "pipelines not there yet: " + missing);
+        }
+    }
+
+    /**
+     * Tells bin/jobs that this run reached "ready", so the class data sharing archive the JVM writes when it
+     * exits holds the classes of a whole start and is worth keeping (a run that failed early, or printed its help,
+     * would leave a poor one).
+     */
+    private static void markReady() {
+        String marker = System.getProperty(CDS_MARKER);
+        if (marker != null && !marker.isBlank()) {
+            try {
+                Files.writeString(Path.of(marker), "ready\n", StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                LOG.debug("cannot write {}: {}", marker, e.toString());
+            }
         }
     }
 
