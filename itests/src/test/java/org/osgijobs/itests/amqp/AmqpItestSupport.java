@@ -17,6 +17,7 @@ import org.junit.Assume;
 import org.junit.Before;
 import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
+import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.itests.ItestBundles;
 import org.osgijobs.itests.ItestSupport;
 
@@ -83,6 +84,41 @@ public abstract class AmqpItestSupport extends ItestSupport {
             queues.clear();
             exchanges.clear();
         }
+    }
+
+    /**
+     * Points the amqp driver at another broker address ({@code jobs.amqp}, restored after the test) and waits
+     * until the driver service carries that configuration, so that pipelines declared next use it.
+     *
+     * @param config the {@code jobs.amqp} properties, {@code addr} included
+     */
+    protected void useBroker(Map<String, ?> config) {
+        setConfig("jobs.amqp", config);
+        String filter = "(&(" + Constructor.DRIVER_NAME + "=amqp)(addr=" + escape(String.valueOf(config.get("addr")))
+                + "))";
+        await("the amqp driver uses " + filter, () -> {
+            try {
+                return !bundleContext.getServiceReferences(Constructor.class, filter).isEmpty();
+            } catch (org.osgi.framework.InvalidSyntaxException e) {
+                throw new AssertionError(e);
+            }
+        });
+        // the service is visible a moment before the runtime is told of it: wait until a declare works
+        String probe = unique("probe");
+        String exchange = exchangeName("probe");
+        await("the runtime has the reconfigured amqp driver", () -> {
+            try {
+                jobs().declare(amqpPipeline(probe, "exchange", exchange));
+                jobs().destroy(probe);
+                return true;
+            } catch (org.osgijobs.api.JobsException notYet) {
+                return false;
+            }
+        });
+    }
+
+    private static String escape(String value) {
+        return value.replace("\\", "\\5c").replace("*", "\\2a").replace("(", "\\28").replace(")", "\\29");
     }
 
     /** @return a unique queue name, deleted after the test */

@@ -188,8 +188,10 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
                 try {
                     active = s.topology(ch -> ch.messageCount(options.queue));
                 } catch (IOException | RuntimeException e) {
-                    error = "cannot read queue '" + options.queue + "': " + BrokerErrors.describe(e,
-                            settings.address());
+                    error = s.isLost() || !s.connection.isOpen()
+                            ? "connection to " + settings + " lost; reconnecting"
+                            : "cannot read queue '" + options.queue + "': "
+                                    + BrokerErrors.describe(e, settings.address());
                 }
             }
             for (String name : delayQueues) {

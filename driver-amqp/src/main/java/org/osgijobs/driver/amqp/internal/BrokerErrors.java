@@ -2,6 +2,7 @@ package org.osgijobs.driver.amqp.internal;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.cert.CertificateException;
@@ -107,9 +108,14 @@ final class BrokerErrors {
         if (find(error, SocketTimeoutException.class) != null || find(error, TimeoutException.class) != null) {
             return "timed out";
         }
+        ShutdownSignalException signal = find(error, ShutdownSignalException.class);
         String reply = brokerReply(error);
         if (reply != null) {
-            return "the broker refused: " + reply;
+            return signal.isHardError() ? "the broker closed the connection: " + reply : "the broker refused: " + reply;
+        }
+        SocketException broken = find(error, SocketException.class);
+        if (broken != null) {
+            return "the connection broke: " + broken.getMessage();
         }
         if (error instanceof AlreadyClosedException || find(error, ShutdownSignalException.class) != null) {
             return "the connection was closed";

@@ -244,6 +244,7 @@ final class WireFormat {
         if (shown.length() > 40) {
             shown = shown.substring(0, 40) + "...";
         }
-        return "(" + value.getClass().getSimpleName() + " '" + shown + "')";
+        String type = value instanceof LongString ? "LongString" : value.getClass().getSimpleName();
+        return "(" + type + " '" + shown + "')";
     }
 }

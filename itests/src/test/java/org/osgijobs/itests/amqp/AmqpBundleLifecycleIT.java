@@ -1,0 +1,134 @@
+package org.osgijobs.itests.amqp;
+
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.After;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgijobs.api.Jobs;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.State;
+import org.osgijobs.itests.RecordingHandler;
+
+/**
+ * The driver-amqp bundle stopped, updated and uninstalled (then installed again) while jobs flow: no job whose push
+ * succeeded is lost (unacknowledged deliveries return to the broker), and its pipelines come back by themselves.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AmqpBundleLifecycleIT extends AmqpItestSupport {
+    private static final String DRIVER = "org.osgijobs.driver-amqp";
+    private static String location;
+
+    @After
+    public void driverIsBack() throws BundleException {
+        Bundle driver = find();
+        if (driver == null && location != null) {
+            driver = bundleContext.installBundle(location);
+        }
+        if (driver != null && driver.getState() != Bundle.ACTIVE) {
+            driver.start();
+        }
+    }
+
+    private Bundle find() {
+        for (Bundle b : bundleContext.getBundles()) {
+            if (DRIVER.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        return null;
+    }
+
+    private void comeBack(List<String> pipelines) {
+        for (String p : pipelines) {
+            awaitState(p, "back and consuming", s -> s.ready() && s.errorMessage().isEmpty());
+        }
+    }
+
+    @Test
+    public void stopUpdateAndUninstallUnderLoadLoseNoJob() throws Exception {
+        RecordingHandler handler = new RecordingHandler(job -> Thread.sleep(1));
+        registerHandler(handler, "life.job");
+        String qc = queueName("life-cfg");
+        String qd = queueName("life-decl");
+        createPipelineConfig("amqp-life-cfg", Map.of("driver", "amqp", "queue", qc, "routing_key", qc, "durable",
+                true));
+        declare(amqpPipeline("amqp-life-decl", "queue", qd, "routing_key", qd, "durable", "true"));
+        jobs().resume("amqp-life-decl");
+        List<String> pipelines = List.of("amqp-life-cfg", "amqp-life-decl");
+        comeBack(pipelines);
+
+        Jobs jobs = jobs();
+        Set<String> accepted = ConcurrentHashMap.newKeySet();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicBoolean pushing = new AtomicBoolean(true);
+        Thread producer = new Thread(() -> {
+            int n = 0;
+            while (pushing.get()) {
+                Message m = Message.builder("life.job").pipeline(pipelines.get(n++ % 2)).build();
+                try {
+                    jobs.push(m);
+                    accepted.add(m.id());
+                } catch (RuntimeException e) {
+                    refused.incrementAndGet();
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException stop) {
+                        return;
+                    }
+                }
+            }
+        }, "itest-life-producer");
+        producer.setDaemon(true);
+        producer.start();
+        try {
+            Bundle driver = find();
+            location = driver.getLocation();
+            await("load before stop", () -> handler.count() > 200);
+            driver.stop();
+            for (String p : pipelines) {
+                State s = jobs.stat(p);
+                assertTrue(s.toString(), s.errorMessage().contains("driver amqp unavailable"));
+            }
+            driver.start();
+            comeBack(pipelines);
+            int afterStart = handler.count();
+            await("load after start", () -> handler.count() > afterStart + 200);
+
+            driver.update();
+            comeBack(pipelines);
+            int afterUpdate = handler.count();
+            await("load after update", () -> handler.count() > afterUpdate + 200);
+
+            driver.uninstall();
+            await("pipelines report the driver gone", () -> jobs.stat("amqp-life-cfg").errorMessage()
+                    .contains("unavailable"));
+            bundleContext.installBundle(location).start();
+            comeBack(pipelines);
+            int afterReinstall = handler.count();
+            await("load after reinstall", () -> handler.count() > afterReinstall + 200);
+        } finally {
+            pushing.set(false);
+            producer.join(10_000);
+        }
+        await("every accepted job is processed", Duration.ofSeconds(120),
+                () -> accepted.stream().allMatch(id -> handler.runsOf(id) >= 1));
+        int duplicates = handler.count() - handler.runsById().size();
+        System.out.printf("itest driver-amqp bundle stop/update/uninstall: %d pushes accepted, %d refused while the"
+                + " driver was away, 0 lost, %d duplicates%n", accepted.size(), refused.get(), duplicates);
+    }
+}
