@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,6 +68,9 @@ public class ScriptRunIT {
             // FileInstall logs through the OSGi log service: the bridge puts its lines in the same log
             assertTrue(log, log.contains("fileinstall - Creating configuration {jobs.pipeline~default} from "));
             assertTrue(log, log.contains("runtime stopped"));
+            // a start that got ready keeps its class data sharing archive for the next ones
+            assertTrue(Files.isRegularFile(dist.home().resolve("data/jobs.jsa.ready")));
+            assertTrue(Files.isRegularFile(dist.home().resolve("data/jobs.jsa")));
         }
     }
 
@@ -123,6 +127,8 @@ public class ScriptRunIT {
         try (Run run = dist.start("--frobnicate")) {
             assertEquals(run.outputs(), 2, run.awaitExit(EXIT));
             assertTrue(run.outputs(), run.outputs().contains("unknown argument '--frobnicate'"));
+            // no start, so no archive worth keeping: the next start makes a new one
+            assertFalse(Files.exists(dist.home().resolve("data/jobs.jsa.ready")));
         }
     }
 }
