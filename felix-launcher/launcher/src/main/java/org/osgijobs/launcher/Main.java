@@ -55,7 +55,7 @@ public final class Main {
             frameworkProperties = new HashMap<>(
                     PropertiesFile.load(layout.conf().resolve("framework.properties"), outside));
         } catch (IOException | IllegalArgumentException e) {
-            System.err.println("jobs: cannot read the configuration of " + layout.home() + ": " + e.getMessage());
+            System.err.println("jobs: cannot start from " + layout.home() + " (conf/ or log/): " + e.getMessage());
             return Launcher.USAGE;
         }
         Logger log = LoggerFactory.getLogger(Main.class);
