@@ -3,6 +3,7 @@ package org.osgijobs.core.internal;
 import java.util.Map;
 
 import org.osgi.framework.Constants;
+import org.osgi.service.component.ComponentConstants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -81,8 +82,16 @@ public final class PipelineConfiguration {
         registry.configure(pid, props);
     }
 
+    /**
+     * Destroys the pipeline only when its configuration is gone. When this component goes because the bundle or the
+     * runtime stops, the runtime stops the pipeline itself and reports the jobs it still held; destroying it here
+     * would report a shutdown as a deleted configuration.
+     */
     @Deactivate
-    void deactivate() {
-        registry.unconfigure(pid);
+    void deactivate(int reason) {
+        if (reason != ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED
+                && reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE) {
+            registry.unconfigure(pid);
+        }
     }
 }
