@@ -111,9 +111,11 @@ final class RawAmqpBaseline implements AutoCloseable {
         Confirmations confirmations = new Confirmations(jobs);
         round = confirmations;
         for (int i = 0; i < jobs; i++) {
+            // stamped before waiting for the window, as the runtime's jobs are stamped before pushAsync waits
+            byte[] body = Payloads.stampedNow(0);
             window.acquire();
             unconfirmed.add(publishing.getNextPublishSeqNo());
-            publishing.basicPublish(exchange, routingKey, PERSISTENT, Payloads.stampedNow(0));
+            publishing.basicPublish(exchange, routingKey, PERSISTENT, body);
         }
         if (!confirmations.done.await(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("only " + confirmations.settled.get() + " of " + jobs
