@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgijobs.api.JobsException;
@@ -27,9 +28,14 @@ import org.slf4j.LoggerFactory;
  * the runtime's queue while the pipeline consumes, at most {@code prefetch} of them at a time (in the queue or at
  * a worker, not yet settled). The buffer is unbounded, so a paused pipeline accepts any number of jobs.
  * <p>
- * Locking: one lock guards the buffer, the delayed jobs and the counters. The runtime's queue is called under it
- * only through its non-blocking methods ({@code offer}, {@code remove}); the blocking {@code insert} is called
+ * Locking: one lock guards the buffer, the delayed jobs and the timer tasks. The runtime's queue is called under
+ * it only through its non-blocking methods ({@code offer}, {@code remove}); the blocking {@code insert} is called
  * outside it, so that a full queue holds back the producer without holding back the workers that drain it.
+ * <p>
+ * The hot path takes no lock: while the pipeline consumes and nothing is buffered, a push reserves a prefetch slot
+ * with a CAS and inserts the job straight into the runtime's queue, and an ack gives the slot back with an atomic
+ * decrement. An ack takes the lock only to pump when something is buffered; a producer that buffers a job pumps
+ * after publishing that it did, so between the two of them a freed slot is always seen.
  */
 final class MemoryDriver implements Driver {
     static final String NAME = "memory";
@@ -48,22 +54,23 @@ final class MemoryDriver implements Driver {
     private final Queue queue;
     private final ScheduledExecutorService timer;
     private final AtomicLong sequence = new AtomicLong();
-    // of the jobs handed over, those a worker has taken: counted without the lock, on the workers' hot path
-    private final AtomicInteger taken = new AtomicInteger();
+    // handed to the runtime and not settled, in its queue or at a worker: what prefetch limits
+    private final AtomicInteger handedOver = new AtomicInteger();
+    // of the jobs handed over, those a worker has taken
+    private final LongAdder taken = new LongAdder();
     private final ReentrantLock lock = new ReentrantLock();
 
     // guarded by lock
     private final JobHeap buffer = new JobHeap(MemoryJob.READY_ORDER);
     private final JobHeap delayed = new JobHeap(MemoryJob.DUE_ORDER);
-    // handed to the runtime and not settled, in its queue or at a worker: what prefetch limits
-    private int handedOver;
-    private boolean stopped;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> wakeup;
     private long wakeupDue;
     private long wakeupGeneration;
-    // written under lock; read without it after a blocking insert (see insertDirectly)
+    // written under the lock, read without it on the hot path
     private volatile boolean consuming;
+    private volatile boolean stopped;
+    private volatile boolean buffered; // the buffer is not empty
 
     /**
      * @param pipeline the pipeline's options
@@ -137,6 +144,7 @@ final class MemoryDriver implements Driver {
             wakeup = null;
             foreign = withdrawForStop();
             ready = buffer.drain();
+            buffered = false;
             waiting = delayed.drain();
         } finally {
             lock.unlock();
@@ -160,8 +168,9 @@ final class MemoryDriver implements Driver {
         lock.lock();
         try {
             // of the jobs handed over, those at a worker are reserved and those still in the queue are active
-            int atWorkers = Math.min(handedOver, Math.max(0, taken.get()));
-            return new State(name, NAME, name, buffer.size() + handedOver - atWorkers, delayed.size(), atWorkers,
+            int handed = handedOver.get();
+            int atWorkers = (int) Math.min(handed, Math.max(0, taken.sum()));
+            return new State(name, NAME, name, buffer.size() + handed - atWorkers, delayed.size(), atWorkers,
                     consuming, priority, "");
         } finally {
             lock.unlock();
@@ -170,22 +179,24 @@ final class MemoryDriver implements Driver {
 
     /** A worker took one of this driver's jobs from the runtime's queue. */
     void jobTaken() {
-        taken.incrementAndGet();
+        taken.increment();
     }
 
     /** A job that a worker had taken was settled (called before {@link #release()} or a requeue). */
     void takenJobSettled() {
-        taken.decrementAndGet();
+        taken.decrement();
     }
 
     /** A job of this driver was acknowledged or dropped: its slot is free for the next one. */
     void release() {
-        lock.lock();
-        try {
-            handedOver--;
-            pump();
-        } finally {
-            lock.unlock();
+        handedOver.decrementAndGet();
+        if (buffered) {
+            lock.lock();
+            try {
+                pump();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -210,14 +221,14 @@ final class MemoryDriver implements Driver {
             if (!job.settle()) {
                 return;
             }
-            handedOver--;
+            handedOver.decrementAndGet();
             long now = System.nanoTime();
             MemoryJob again = new MemoryJob(this, message, job.priority(), sequence.getAndIncrement(),
                     now + delay * NANOS_PER_SECOND);
             if (delay > 0) {
                 addDelayed(again);
             } else {
-                buffer.add(again);
+                addReady(again);
             }
             pump();
         } finally {
@@ -239,19 +250,22 @@ final class MemoryDriver implements Driver {
         long effective = message.priority() != 0 ? message.priority() : priority;
         long due = message.delay() > 0 ? System.nanoTime() + message.delay() * NANOS_PER_SECOND : 0;
         MemoryJob job = new MemoryJob(this, message, effective, sequence.getAndIncrement(), due);
+        if (due == 0 && consuming && !buffered && !stopped && reserveSlot()) {
+            insertDirectly(job); // the hot path, without the lock
+            return;
+        }
         boolean direct = false;
         lock.lock();
         try {
             if (stopped) {
                 throw new JobsException(prefix() + "memory driver is stopped");
             }
-            if (message.delay() > 0) {
+            if (due != 0) {
                 addDelayed(job);
-            } else if (consuming && buffer.isEmpty() && handedOver < prefetch) {
-                handedOver++; // the slot is ours before we leave the lock: prefetch holds even under contention
+            } else if (consuming && buffer.isEmpty() && reserveSlot()) {
                 direct = true;
             } else {
-                buffer.add(job);
+                addReady(job);
                 pump();
             }
         } finally {
@@ -275,9 +289,9 @@ final class MemoryDriver implements Driver {
             throw new JobsException(prefix() + "the runtime's queue refused job " + job.id() + ": " + e, e);
         }
         if (!consuming) {
-            // A pause ran while we waited and withdrew what was there, so the job just inserted must come back
-            // too. After stop it stays: it was accepted into the runtime's queue and runs once; withdrawing it
-            // then could take the jobs of the pipeline's next driver along with it.
+            // A pause ran meanwhile and withdrew what was there, so the job just inserted must come back too.
+            // After a stop it stays: it was accepted into the runtime's queue and runs once; withdrawing it then
+            // could take the jobs of the pipeline's next driver along with it.
             List<Job> foreign = List.of();
             lock.lock();
             try {
@@ -311,14 +325,33 @@ final class MemoryDriver implements Driver {
      * the queue. When the queue is full, a retry is scheduled because no ack of this pipeline may come.
      */
     private void pump() {
-        while (consuming && handedOver < prefetch && !buffer.isEmpty()) {
+        while (consuming && !buffer.isEmpty() && reserveSlot()) {
             if (!queue.offer(buffer.peek())) {
+                handedOver.decrementAndGet();
                 scheduleRetry();
-                return;
+                break;
             }
             buffer.poll();
-            handedOver++;
         }
+        buffered = !buffer.isEmpty();
+    }
+
+    /** Takes a prefetch slot if one is free; the slot is ours before the job moves, so prefetch always holds. */
+    private boolean reserveSlot() {
+        int current;
+        do {
+            current = handedOver.get();
+            if (current >= prefetch) {
+                return false;
+            }
+        } while (!handedOver.compareAndSet(current, current + 1));
+        return true;
+    }
+
+    /** Buffers a ready job, publishing that the buffer is not empty before any pump reads the slots. Lock held. */
+    private void addReady(MemoryJob job) {
+        buffer.add(job);
+        buffered = true;
     }
 
     /**
@@ -331,11 +364,11 @@ final class MemoryDriver implements Driver {
         List<Job> foreign = List.of();
         for (Job job : queue.remove(name)) {
             if (job instanceof MemoryJob mine && mine.belongsTo(this)) {
-                buffer.add(mine);
-                handedOver--;
+                addReady(mine);
+                handedOver.decrementAndGet();
             } else if (job instanceof MemoryJob orphan) {
                 // left by a stopped predecessor whose push raced its stop: nobody else holds it, so adopt it
-                buffer.add(new MemoryJob(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
+                addReady(new MemoryJob(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
             } else {
                 if (foreign.isEmpty()) {
                     foreign = new ArrayList<>();
@@ -412,7 +445,7 @@ final class MemoryDriver implements Driver {
                 MemoryJob due = delayed.poll();
                 // ready from now on: it queues behind jobs of its priority that were ready before it
                 due.resequence(sequence.getAndIncrement());
-                buffer.add(due);
+                addReady(due);
             }
             scheduleWakeup();
             pump();
