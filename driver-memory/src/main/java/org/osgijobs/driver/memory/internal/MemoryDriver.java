@@ -96,6 +96,9 @@ final class MemoryDriver implements Driver {
             return DONE;
         } catch (JobsException e) {
             return CompletableFuture.failedStage(e);
+        } catch (RuntimeException e) {
+            // the runtime's queue failed: the caller learns it from the stage, as push promises
+            return CompletableFuture.failedStage(new JobsException(prefix() + "push failed: " + e, e));
         }
     }
 

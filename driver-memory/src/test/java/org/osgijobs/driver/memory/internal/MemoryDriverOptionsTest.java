@@ -8,6 +8,8 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Queue;
 
 /** Malformed options and misdirected input get errors that name what was wrong. */
 public class MemoryDriverOptionsTest extends DriverTestSupport {
@@ -67,5 +69,36 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
         } catch (JobsException e) {
             assertEquals(expected, e.getMessage());
         }
+    }
+
+    @Test
+    public void aFailingQueueFailsThePushInsteadOfThrowing() {
+        Queue broken = new DelegatingQueue(new TestQueue(10)) {
+            @Override
+            public void insert(Job job) {
+                throw new IllegalStateException("queue closed");
+            }
+
+            @Override
+            public boolean offer(Job job) {
+                throw new IllegalStateException("queue closed");
+            }
+        };
+        MemoryDriver direct = new MemoryDriver(pipeline(), broken, timer);
+        direct.run(pipeline());
+        JobsException e = failure(direct.push(msg("a")));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline 'p': the runtime's queue refused job a"));
+        assertEquals("its slot is given back", 0, direct.state().active());
+
+        MemoryDriver buffering = new MemoryDriver(pipeline(), broken, timer);
+        push(buffering, msg("a")); // paused: buffered, the queue is not touched
+        try {
+            buffering.run(pipeline());
+            fail("the queue's failure reaches the caller of run");
+        } catch (IllegalStateException expected) {
+            assertEquals("queue closed", expected.getMessage());
+        }
+        e = failure(buffering.push(msg("b")));
+        assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline 'p': push failed"));
     }
 }
