@@ -22,13 +22,16 @@ public interface Job extends Item {
     /** @return the headers */
     Map<String, List<String>> headers();
 
-    /**
-     * Whether the job is acknowledged as soon as a worker takes it. The runtime asks this first thing when a worker
-     * has taken the job from the {@link Queue}, before it runs the job; a driver may count its taken jobs here.
-     *
-     * @return {@code true} when the job is acknowledged as soon as a worker takes it
-     */
+    /** @return {@code true} when the job is acknowledged as soon as a worker takes it */
     boolean autoAck();
+
+    /**
+     * Tells the driver that a worker took the job from the {@link Queue}: it is no longer waiting but running.
+     * The runtime calls it once per job, first thing after taking it; drivers that tell waiting jobs from running
+     * ones in their {@link org.osgijobs.api.State} count it here. Must not block.
+     */
+    default void taken() {
+    }
 
     /** @return the job as a message: what the producer pushed, with the job's current headers */
     Message context();

@@ -147,6 +147,7 @@ final class Dispatcher {
         }
 
         private void process(Job job) {
+            job.taken();
             ManagedPipeline pipeline = pipelines.apply(job.groupId());
             if (pipeline == null) {
                 LOG.warn("job {} belongs to unknown pipeline '{}'; rejected", job.id(), job.groupId());

@@ -137,16 +137,16 @@ final class MemoryJob implements Job {
         return message.headers();
     }
 
-    /**
-     * Also marks the job as taken: the runtime asks every job it takes whether to ack it at once (the contract of
-     * auto-ack), and its queue never asks. The Queue SPI has no other signal that a worker took a job, and the
-     * driver needs one to tell jobs still waiting in the runtime's queue from jobs at a worker in its state.
-     */
+    /** Marks the job as at a worker, so the driver's state tells it from jobs still waiting in the queue. */
     @Override
-    public boolean autoAck() {
+    public void taken() {
         if ((int) PHASE.getVolatile(this) == WAITING && PHASE.compareAndSet(this, WAITING, TAKEN)) {
             driver.jobTaken();
         }
+    }
+
+    @Override
+    public boolean autoAck() {
         return message.autoAck();
     }
 

@@ -197,10 +197,10 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
         Job a = queue.take();
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 2, 0, 1, true, 10, ""), driver.state());
-        a.autoAck(); // asking again changes nothing
+        a.taken(); // telling again changes nothing
         assertEquals(1, driver.state().reserved());
 
-        Job b = queue.extractMin(); // taken, but the runtime settles it without asking (e.g. unknown pipeline)
+        Job b = queue.extractMin(); // settled without being marked taken
         b.nack();
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 1, 0, 1, true, 10, ""), driver.state());
 

@@ -66,10 +66,10 @@ final class TestQueue implements Queue {
         return removeFirst();
     }
 
-    /** Takes the first job as the runtime's workers do: extract it, then ask whether to ack it at once. */
+    /** Takes the first job as the runtime's workers do: extract it, then tell it it was taken. */
     Job take() throws InterruptedException {
         Job job = extractMin();
-        job.autoAck();
+        job.taken();
         return job;
     }
 
@@ -77,7 +77,7 @@ final class TestQueue implements Queue {
     Job take(long timeout, TimeUnit unit) throws InterruptedException {
         Job job = poll(timeout, unit);
         if (job != null) {
-            job.autoAck();
+            job.taken();
         }
         return job;
     }
