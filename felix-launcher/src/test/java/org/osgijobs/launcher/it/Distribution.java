@@ -2,6 +2,7 @@ package org.osgijobs.launcher.it;
 
 import static org.junit.Assert.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,20 @@ final class Distribution {
 
     private Distribution(Path home) {
         this.home = home;
+    }
+
+    /**
+     * @return a folder under the module's target/ (beside the built distribution) for tests that keep their copies
+     *         there, created if needed; the system's temporary folder when the build did not say where it is
+     */
+    static File runsFolder() {
+        String built = System.getProperty("distribution.dir");
+        if (built == null) {
+            return new File(System.getProperty("java.io.tmpdir"));
+        }
+        File runs = Path.of(built).resolveSibling("it-runs").toFile();
+        runs.mkdirs();
+        return runs;
     }
 
     /** Copies the distribution that the build assembled into {@code target}. */
@@ -68,6 +83,12 @@ final class Distribution {
             return files.filter(p -> p.getFileName().toString().startsWith(prefix)).findFirst()
                     .orElseThrow(() -> new AssertionError("no " + prefix + "*.jar in " + home.resolve("opt")));
         }
+    }
+
+    /** Copies the jar of {@code opt/} whose name starts with the prefix into {@code deploy/}. */
+    void deployOptional(String prefix) throws IOException {
+        Path jar = optional(prefix);
+        Files.copy(jar, deploy().resolve(jar.getFileName()));
     }
 
     /** Writes a command script into the distribution and returns its path. */

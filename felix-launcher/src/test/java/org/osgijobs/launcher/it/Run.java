@@ -69,6 +69,11 @@ final class Run implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** @return whether the process still runs */
+    boolean alive() {
+        return process.isAlive();
+    }
+
     /** Sends a signal (TERM, INT) to the JVM, as Ctrl-C or a service manager would. */
     void signal(String name) throws Exception {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
