@@ -81,6 +81,12 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         int max__job__size() default 16 * 1024 * 1024;
     }
 
+    /**
+     * Drivers bound their own waits by the same {@code timeout} and fail with the better reason (no connection,
+     * broker nack); the runtime waits a little longer so that their message, not a bare timeout, reaches the caller.
+     */
+    private static final long DRIVER_GRACE_MILLIS = 1000;
+
     private final ReentrantLock management = new ReentrantLock();
     private final Map<String, ManagedPipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, String> pipelineOfConfig = new HashMap<>();
@@ -344,7 +350,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
         int timeout = settings.timeout();
         try {
-            stored.get(timeout, TimeUnit.SECONDS);
+            stored.get(TimeUnit.SECONDS.toMillis(timeout) + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             pipeline.counters.pushed.increment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -369,8 +375,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         }
         CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
         if (!stored.isDone()) {
-            int timeout = settings.timeout();
-            stored = stored.copy().orTimeout(timeout, TimeUnit.SECONDS);
+            stored = stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.timeout()) + DRIVER_GRACE_MILLIS,
+                    TimeUnit.MILLISECONDS);
         }
         return stored.handle((ok, failure) -> {
             if (failure == null) {
