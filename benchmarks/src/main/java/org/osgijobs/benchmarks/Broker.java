@@ -25,6 +25,9 @@ final class Broker {
             factory.setVirtualHost("/"); // the client alone would read the empty vhost
         }
         factory.setConnectionTimeout(5000);
+        // a lost connection must fail the round: a recovered one would restart the confirm sequence numbers and
+        // leave the publish window waiting for confirms that never come
+        factory.setAutomaticRecoveryEnabled(false);
         return factory;
     }
 

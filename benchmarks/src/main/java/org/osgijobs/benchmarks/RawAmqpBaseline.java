@@ -1,8 +1,12 @@
 package org.osgijobs.benchmarks;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.CountDownLatch;
@@ -19,18 +23,33 @@ import com.rabbitmq.client.MessageProperties;
 
 /**
  * The AMQP baseline: the RabbitMQ Java client alone. One connection; a publisher in confirm mode keeping a window
- * of unconfirmed publishes (persistent, 100-byte bodies, no headers); consumers on channels of their own with
+ * of unconfirmed publishes (persistent, 100-byte bodies); consumers on channels of their own with
  * {@code basicQos(prefetch)}, each running the job's {@link JobWork} on the client's dispatch thread and then
  * acknowledging the delivery by itself (manual ack, one by one).
+ * <p>
+ * Its messages are bare, or, with {@link Wire#ROADRUNNER}, carry what the driver writes for RoadRunner
+ * compatibility (the {@code rr_*} header table, a timestamp, the mandatory flag): the broker's cost of that format
+ * is then on both sides and the ratio shows the driver's own overhead.
  */
 final class RawAmqpBaseline implements AutoCloseable {
     private static final AMQP.BasicProperties PERSISTENT = MessageProperties.PERSISTENT_BASIC;
+    private static final byte[] EMPTY_JOB_HEADERS = "{}".getBytes(StandardCharsets.UTF_8);
+
+    /** What the published messages carry besides the body. */
+    enum Wire {
+        /** Persistent, content type {@code application/octet-stream}, nothing else. */
+        BARE,
+        /** As the driver publishes a job: the {@code rr_*} headers, a timestamp, mandatory. */
+        ROADRUNNER
+    }
 
     private final Connection connection;
     private final Channel publishing;
     private final String exchange;
     private final String routingKey;
     private final Semaphore window;
+    private final int windowSize;
+    private final Wire wire;
     private final ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
     private final List<Channel> consumers = new ArrayList<>();
     private volatile JobWork work = JobWork.NONE;
@@ -62,11 +81,13 @@ final class RawAmqpBaseline implements AutoCloseable {
     /**
      * Declares a durable exchange and queue (bound by the routing key) and starts the consumers.
      */
-    RawAmqpBaseline(Broker broker, String exchange, String queue, String routingKey, int consumerCount, int prefetch,
-            int windowSize) throws Exception {
+    RawAmqpBaseline(Broker broker, Wire wire, String exchange, String queue, String routingKey, int consumerCount,
+            int prefetch, int windowSize) throws Exception {
+        this.wire = wire;
         this.exchange = exchange;
         this.routingKey = routingKey;
         this.window = new Semaphore(windowSize);
+        this.windowSize = windowSize;
         this.connection = broker.factory().newConnection("osgijobs-bench-baseline");
         try {
             publishing = connection.createChannel();
@@ -113,9 +134,17 @@ final class RawAmqpBaseline implements AutoCloseable {
         for (int i = 0; i < jobs; i++) {
             // stamped before waiting for the window, as the runtime's jobs are stamped before pushAsync waits
             byte[] body = Payloads.stampedNow(0);
-            window.acquire();
+            if (!window.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(windowSize + " publishes stayed unconfirmed for " + timeoutSeconds
+                        + " s (connection " + (connection.isOpen() ? "open" : "closed: " + connection.getCloseReason())
+                        + ")");
+            }
             unconfirmed.add(publishing.getNextPublishSeqNo());
-            publishing.basicPublish(exchange, routingKey, PERSISTENT, body);
+            if (wire == Wire.BARE) {
+                publishing.basicPublish(exchange, routingKey, PERSISTENT, body);
+            } else {
+                publishing.basicPublish(exchange, routingKey, true, roadRunnerProperties(Integer.toString(i)), body);
+            }
         }
         if (!confirmations.done.await(timeoutSeconds, TimeUnit.SECONDS)) {
             throw new IllegalStateException("only " + confirmations.settled.get() + " of " + jobs
@@ -125,6 +154,23 @@ final class RawAmqpBaseline implements AutoCloseable {
             throw new IllegalStateException("the broker refused " + confirmations.nacked.get() + " publishes");
         }
         return confirmations.doneAt;
+    }
+
+    /**
+     * The properties the driver writes for a job of this benchmark (see the spec's wire format): the same header
+     * names, types and values, so that the broker parses and stores the same.
+     */
+    private static AMQP.BasicProperties roadRunnerProperties(String id) {
+        Map<String, Object> headers = new LinkedHashMap<>(8);
+        headers.put("rr_id", id);
+        headers.put("rr_job", AmqpScenario.JOB);
+        headers.put("rr_pipeline", AmqpScenario.PIPELINE);
+        headers.put("rr_headers", EMPTY_JOB_HEADERS);
+        headers.put("rr_delay", 0);
+        headers.put("rr_priority", 10L);
+        headers.put("rr_auto_ack", false);
+        return new AMQP.BasicProperties.Builder().contentType("application/octet-stream").deliveryMode(2)
+                .timestamp(new Date()).headers(headers).build();
     }
 
     /** Sets what the next deliveries do. */

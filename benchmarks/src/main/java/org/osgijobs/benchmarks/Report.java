@@ -97,6 +97,7 @@ final class Report {
             f.put("bytes_per_job", round(p.bytesPerJob(), 1));
             f.put("baseline_bytes_per_job", b == null ? null : round(b.bytesPerJob(), 1));
         }
+        r.extras().forEach((key, value) -> f.put(key, round(value, 3)));
         f.put("target", r.target());
         f.put("target_met", r.targetMet());
         f.put("notes", r.notes());

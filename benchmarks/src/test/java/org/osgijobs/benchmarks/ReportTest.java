@@ -50,6 +50,13 @@ public class ReportTest {
     }
 
     @Test
+    public void extraFiguresBecomeKeysOfTheirRow() throws Exception {
+        JsonArray rows = write(List.of(THROUGHPUT.withExtra("rr_headers_ratio", 0.98765)));
+
+        assertEquals(0.988, rows.get(0).getAsJsonObject().get("rr_headers_ratio").getAsDouble(), 1e-9);
+    }
+
+    @Test
     public void skippedAndFailedRowsHaveNullFiguresAndTheirReason() throws Exception {
         JsonArray rows = write(List.of(Result.skipped("amqp", "RabbitMQ is unreachable"),
                 Result.failed("memory-mixed", "boom")));
