@@ -61,7 +61,7 @@ final class MemoryDriver implements Driver {
     private final ReentrantLock lock = new ReentrantLock();
 
     // guarded by lock
-    private final JobHeap buffer = new JobHeap(MemoryJob.READY_ORDER);
+    private final ReadyJobs buffer = new ReadyJobs();
     private final JobHeap delayed = new JobHeap(MemoryJob.DUE_ORDER);
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> wakeup;

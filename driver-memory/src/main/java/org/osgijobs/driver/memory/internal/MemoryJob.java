@@ -75,6 +75,11 @@ final class MemoryJob implements Job {
         return message;
     }
 
+    /** @return its place among jobs of equal priority; read under the driver's lock */
+    long sequence() {
+        return sequence;
+    }
+
     long due() {
         return due;
     }
