@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * What a producer pushes: an immutable job description. The field names follow RoadRunner's Jobs API:
@@ -29,7 +28,7 @@ public final class Message {
 
     private Message(Builder b) {
         this.name = b.name;
-        this.id = b.id != null ? b.id : UUID.randomUUID().toString();
+        this.id = b.id != null ? b.id : JobIds.next();
         this.payload = b.payload;
         this.headers = b.headers;
         this.pipeline = b.pipeline;
@@ -66,7 +65,7 @@ public final class Message {
         return name;
     }
 
-    /** @return the job's id; a random UUID when the producer gave none */
+    /** @return the job's id; a generated version-4 UUID when the producer gave none */
     public String id() {
         return id;
     }
@@ -157,7 +156,7 @@ public final class Message {
         }
 
         /**
-         * @param id the job id; {@code null} for a random UUID
+         * @param id the job id; {@code null} for a generated UUID
          * @return this builder
          */
         public Builder id(String id) {

@@ -1,7 +1,9 @@
 package org.osgijobs.core.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -11,22 +13,28 @@ import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Queue;
 
 /**
- * The runtime's bounded priority queue: a binary heap ordered by (priority, insertion sequence), so equal
- * priorities come out first in, first out. Jobs and their keys live in parallel arrays to keep per-job overhead at
- * a few bytes and avoid an entry object per insert.
+ * The runtime's bounded priority queue: one first-in-first-out line per priority value, kept in a small array
+ * sorted by priority. Jobs of equal priority come out in insertion order by construction, and with the handful of
+ * priorities real pipelines use, insert and extract are constant time; a binary heap over every queued job (the
+ * first version) spent most of the workers' time sifting. Lines stay allocated once used; when unusually many
+ * distinct priorities are in use, empty lines are dropped.
  */
 final class PriorityJobQueue implements Queue {
-    private static final int INITIAL_CAPACITY = 1024;
+    /** Beyond this many lines, a line is dropped as soon as it is empty. */
+    private static final int KEPT_LINES = 64;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
 
-    private Job[] jobs;
-    private long[] priorities;
-    private long[] sequences;
+    // guarded by lock: priorities[i] is the priority of lines[i], ascending, for i < lineCount
+    private long[] priorities = new long[8];
+    @SuppressWarnings("unchecked")
+    private ArrayDeque<Job>[] lines = new ArrayDeque[8];
+    private int lineCount;
+    /** No line before this index holds a job. */
+    private int firstCandidate;
     private int size;
-    private long nextSequence;
     private volatile int capacity;
 
     PriorityJobQueue(int capacity) {
@@ -34,10 +42,6 @@ final class PriorityJobQueue implements Queue {
             throw new IllegalArgumentException("queue capacity must be at least 1, got " + capacity);
         }
         this.capacity = capacity;
-        int initial = Math.min(capacity, INITIAL_CAPACITY);
-        jobs = new Job[initial];
-        priorities = new long[initial];
-        sequences = new long[initial];
     }
 
     @Override
@@ -107,36 +111,21 @@ final class PriorityJobQueue implements Queue {
     public List<Job> remove(String pipeline) {
         lock.lock();
         try {
-            List<Integer> withdrawn = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                if (pipeline.equals(jobs[i].groupId())) {
-                    withdrawn.add(i);
+            List<Job> withdrawn = new ArrayList<>();
+            for (int i = 0; i < lineCount; i++) {
+                for (Iterator<Job> it = lines[i].iterator(); it.hasNext();) {
+                    Job job = it.next();
+                    if (pipeline.equals(job.groupId())) {
+                        withdrawn.add(job);
+                        it.remove();
+                    }
                 }
             }
-            if (withdrawn.isEmpty()) {
-                return List.of();
+            if (!withdrawn.isEmpty()) {
+                size -= withdrawn.size();
+                notFull.signalAll();
             }
-            withdrawn.sort((a, b) -> compare(a, b));
-            List<Job> result = new ArrayList<>(withdrawn.size());
-            for (int i : withdrawn) {
-                result.add(jobs[i]);
-            }
-            int kept = 0;
-            for (int i = 0; i < size; i++) {
-                if (!pipeline.equals(jobs[i].groupId())) {
-                    jobs[kept] = jobs[i];
-                    priorities[kept] = priorities[i];
-                    sequences[kept] = sequences[i];
-                    kept++;
-                }
-            }
-            Arrays.fill(jobs, kept, size, null);
-            size = kept;
-            for (int i = size / 2 - 1; i >= 0; i--) {
-                siftDown(i);
-            }
-            notFull.signalAll();
-            return result;
+            return withdrawn;
         } finally {
             lock.unlock();
         }
@@ -172,80 +161,57 @@ final class PriorityJobQueue implements Queue {
     }
 
     private void add(Job job, long priority) {
-        if (size == jobs.length) {
-            int grown = (int) Math.min((long) capacity, Math.max(INITIAL_CAPACITY, (long) jobs.length * 2));
-            grown = Math.max(grown, size + 1);
-            jobs = Arrays.copyOf(jobs, grown);
-            priorities = Arrays.copyOf(priorities, grown);
-            sequences = Arrays.copyOf(sequences, grown);
+        int index = lineOf(priority);
+        lines[index].addLast(job);
+        if (index < firstCandidate) {
+            firstCandidate = index;
         }
-        int i = size++;
-        jobs[i] = job;
-        priorities[i] = priority;
-        sequences[i] = nextSequence++;
-        siftUp(i);
+        size++;
         notEmpty.signal();
     }
 
-    private Job takeFirst() {
-        Job first = jobs[0];
-        int last = --size;
-        if (last > 0) {
-            move(last, 0);
-            siftDown(0);
+    /** @return the index of the line of a priority, made if there is none yet */
+    private int lineOf(long priority) {
+        // the last line used is the usual answer; then a binary search over few lines
+        int index = Arrays.binarySearch(priorities, 0, lineCount, priority);
+        if (index >= 0) {
+            return index;
         }
-        jobs[last] = null;
+        index = -index - 1;
+        if (lineCount == lines.length) {
+            priorities = Arrays.copyOf(priorities, lineCount * 2);
+            lines = Arrays.copyOf(lines, lineCount * 2);
+        }
+        System.arraycopy(priorities, index, priorities, index + 1, lineCount - index);
+        System.arraycopy(lines, index, lines, index + 1, lineCount - index);
+        priorities[index] = priority;
+        lines[index] = new ArrayDeque<>();
+        lineCount++;
+        if (index <= firstCandidate && firstCandidate < lineCount - 1) {
+            firstCandidate++; // the lines after the new one moved up by one
+        }
+        return index;
+    }
+
+    private Job takeFirst() {
+        while (lines[firstCandidate].isEmpty()) {
+            firstCandidate++;
+        }
+        ArrayDeque<Job> line = lines[firstCandidate];
+        Job first = line.pollFirst();
+        size--;
+        if (line.isEmpty() && lineCount > KEPT_LINES) {
+            dropLine(firstCandidate);
+        }
         notFull.signal();
         return first;
     }
 
-    private int compare(int a, int b) {
-        int byPriority = Long.compare(priorities[a], priorities[b]);
-        return byPriority != 0 ? byPriority : Long.compare(sequences[a], sequences[b]);
-    }
-
-    private void siftUp(int i) {
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (compare(i, parent) >= 0) {
-                return;
-            }
-            swap(i, parent);
-            i = parent;
-        }
-    }
-
-    private void siftDown(int i) {
-        while (true) {
-            int left = 2 * i + 1;
-            if (left >= size) {
-                return;
-            }
-            int right = left + 1;
-            int smallest = right < size && compare(right, left) < 0 ? right : left;
-            if (compare(i, smallest) <= 0) {
-                return;
-            }
-            swap(i, smallest);
-            i = smallest;
-        }
-    }
-
-    private void move(int from, int to) {
-        jobs[to] = jobs[from];
-        priorities[to] = priorities[from];
-        sequences[to] = sequences[from];
-    }
-
-    private void swap(int a, int b) {
-        Job job = jobs[a];
-        jobs[a] = jobs[b];
-        jobs[b] = job;
-        long p = priorities[a];
-        priorities[a] = priorities[b];
-        priorities[b] = p;
-        long s = sequences[a];
-        sequences[a] = sequences[b];
-        sequences[b] = s;
+    private void dropLine(int index) {
+        System.arraycopy(priorities, index + 1, priorities, index, lineCount - index - 1);
+        System.arraycopy(lines, index + 1, lines, index, lineCount - index - 1);
+        lineCount--;
+        lines[lineCount] = null;
+        // firstCandidate now points at the line that followed the dropped one: still correct
     }
 }

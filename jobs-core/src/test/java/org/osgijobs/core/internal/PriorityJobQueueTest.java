@@ -46,6 +46,30 @@ public class PriorityJobQueueTest {
     }
 
     @Test
+    public void interleavedInsertsAndExtractsOverManyPrioritiesMatchAReferenceOrder() throws Exception {
+        PriorityJobQueue queue = new PriorityJobQueue(100_000);
+        java.util.PriorityQueue<long[]> reference = new java.util.PriorityQueue<>(
+                (a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
+        Random random = new Random(7);
+        long sequence = 0;
+        for (int step = 0; step < 200_000; step++) {
+            if (reference.isEmpty() || random.nextInt(3) > 0) {
+                long priority = random.nextInt(200); // more distinct priorities than lines kept
+                queue.insert(TestJob.of("p", Long.toString(sequence), priority));
+                reference.add(new long[] { priority, sequence++ });
+            } else {
+                long[] expected = reference.poll();
+                Job job = queue.extractMin();
+                assertEquals("step " + step, Long.toString(expected[1]), job.id());
+            }
+        }
+        while (!reference.isEmpty()) {
+            assertEquals(Long.toString(reference.poll()[1]), queue.extractMin().id());
+        }
+        assertEquals(0, queue.size());
+    }
+
+    @Test
     public void insertBlocksWhileFullAndOfferRefuses() throws Exception {
         PriorityJobQueue queue = new PriorityJobQueue(2);
         queue.insert(TestJob.of("p", "1", 1));
