@@ -8,7 +8,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ "${BENCH_SKIP_BUILD:-0}" != 1 ]; then
-  mvn -B -q -Dstyle.color=never -pl benchmarks -am package -DskipTests 1>&2
+  # to standard error, without colour codes: standard output is for the table
+  mvn -B -q -Dstyle.color=never -pl benchmarks -am package -DskipTests 2>&1 | sed 's/\x1b\[[0-9;]*m//g' 1>&2
 fi
 # shellcheck disable=SC2086 # the options are a list of words
 exec java ${BENCH_JAVA_OPTS:--Xms2g -Xmx2g} -jar benchmarks/target/benchmarks.jar "$@"
