@@ -150,9 +150,10 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         management.lock();
         try {
             active = false;
-            long wait = TimeUnit.SECONDS.toMillis(settings.timeout());
-            for (ManagedPipeline p : pipelines.values()) {
-                int held = p.detach("runtime stopped", wait);
+            List<ManagedPipeline> all = List.copyOf(pipelines.values());
+            stopTogether(all, "runtime stopped");
+            for (ManagedPipeline p : all) {
+                int held = p.heldCount();
                 if (held > 0) {
                     LOG.warn("pipeline '{}': {} queued jobs were still held when the runtime stopped", p.name, held);
                 }
@@ -213,9 +214,10 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             }
             LOG.info("driver {} {}", name, successor.isPresent() ? "replaced by its stand-by" : "unavailable");
             if (active) {
-                long wait = TimeUnit.SECONDS.toMillis(settings.timeout());
-                for (ManagedPipeline p : pipelinesOf(name)) {
-                    int held = p.detach("driver " + name + " unavailable", wait);
+                List<ManagedPipeline> affected = pipelinesOf(name);
+                stopTogether(affected, "driver " + name + " unavailable");
+                for (ManagedPipeline p : affected) {
+                    int held = p.heldCount();
                     if (held > 0) {
                         LOG.info("pipeline '{}': {} jobs held until driver {} returns", p.name, held, name);
                     }
@@ -540,6 +542,17 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             String reason = "driver " + definition.driver() + " failed to start the pipeline: " + e.getMessage();
             LOG.error("pipeline '{}': {}", p.name, reason, e);
             p.detach(reason, 0);
+        }
+    }
+
+    /** Stops the drivers of several pipelines first, then gives their running jobs one shared {@code timeout}. */
+    private void stopTogether(List<ManagedPipeline> stopping, String reason) {
+        for (ManagedPipeline p : stopping) {
+            p.stopDriver(reason);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeout());
+        for (ManagedPipeline p : stopping) {
+            p.awaitIdle(deadline);
         }
     }
 

@@ -210,6 +210,16 @@ final class ManagedPipeline {
      * @return the number of jobs now held
      */
     int detach(String reason, long waitMillis) {
+        stopDriver(reason);
+        awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
+        return heldCount();
+    }
+
+    /**
+     * Stops the driver without waiting for running jobs: its in-process jobs are held for the next driver. Used
+     * directly when several pipelines stop together, so that they share one wait ({@link #awaitIdle}).
+     */
+    void stopDriver(String reason) {
         Driver old;
         synchronized (this) {
             old = driver;
@@ -217,7 +227,7 @@ final class ManagedPipeline {
             unavailableReason = reason;
         }
         if (old == null) {
-            return heldCount();
+            return;
         }
         List<Message> handedBack;
         try {
@@ -229,8 +239,6 @@ final class ManagedPipeline {
         synchronized (this) {
             held.addAll(0, handedBack);
         }
-        awaitIdle(waitMillis);
-        return heldCount();
     }
 
     /** Forgets the held jobs. @return how many there were */
@@ -274,9 +282,9 @@ final class ManagedPipeline {
         }
     }
 
-    private void awaitIdle(long waitMillis) {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
-        while (counters.inFlight.get() > 0 && System.nanoTime() < deadline) {
+    /** Waits until no job of the pipeline runs in a handler, or the deadline ({@link System#nanoTime()}) passes. */
+    void awaitIdle(long deadlineNanos) {
+        while (counters.inFlight.get() > 0 && System.nanoTime() - deadlineNanos < 0) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException e) {
@@ -285,8 +293,8 @@ final class ManagedPipeline {
             }
         }
         if (counters.inFlight.get() > 0) {
-            LOG.warn("pipeline '{}': {} jobs still running after {} ms; their outcome goes to the next driver", name,
-                    counters.inFlight.get(), waitMillis);
+            LOG.warn("pipeline '{}': {} jobs still running at the end of the wait; their outcome goes to the next "
+                    + "driver", name, counters.inFlight.get());
         }
     }
 }
