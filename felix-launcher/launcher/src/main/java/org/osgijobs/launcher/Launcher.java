@@ -214,8 +214,14 @@ final class Launcher {
         return states.stream().map(JobsProbe.PipelineState::name).collect(Collectors.toSet());
     }
 
+    /**
+     * When the process started: the JVM start included. {@code run.sh} may build first and then exec the JVM in the
+     * same process; the JVM's own start time is used when the process is older than that by more than a moment.
+     */
     private static Instant processStart() {
-        return ProcessHandle.current().info().startInstant().orElseGet(Instant::now);
+        Instant jvm = Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
+        Instant process = ProcessHandle.current().info().startInstant().orElse(jvm);
+        return Duration.between(process, jvm).compareTo(Duration.ofSeconds(2)) > 0 ? jvm : process;
     }
 
     private int runCommands() throws Exception {
