@@ -14,12 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -41,17 +38,10 @@ public class BrokerRestartIT {
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder(Distribution.runsFolder());
-    private final String queue = "jobs-launcher-it-restart-" + UUID.randomUUID().toString().substring(0, 8);
+    @Rule
+    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-restart-");
+    private final String queue = brokerQueue.name();
 
-    @Before
-    public void needsRabbitMq() {
-        RabbitMq.assumeReachable();
-    }
-
-    @After
-    public void deleteQueue() {
-        RabbitMq.deleteQueue(queue);
-    }
 
     /** One refused push as the script reported it. */
     private record Refusal(String id, long millis, String error) {

@@ -9,11 +9,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -28,17 +25,10 @@ public class DeployAmqpIT {
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
-    private final String queue = "jobs-launcher-it-" + UUID.randomUUID().toString().substring(0, 8);
+    @Rule
+    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-");
+    private final String queue = brokerQueue.name();
 
-    @Before
-    public void needsRabbitMq() {
-        RabbitMq.assumeReachable();
-    }
-
-    @After
-    public void deleteQueue() {
-        RabbitMq.deleteQueue(queue);
-    }
 
     @Test
     public void droppingReplacingAndRemovingTheAmqpDriver() throws Exception {

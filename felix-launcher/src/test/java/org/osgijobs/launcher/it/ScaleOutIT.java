@@ -11,14 +11,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -47,17 +44,10 @@ public class ScaleOutIT {
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder(Distribution.runsFolder());
-    private final String queue = "jobs-launcher-it-scale-" + UUID.randomUUID().toString().substring(0, 8);
+    @Rule
+    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-scale-");
+    private final String queue = brokerQueue.name();
 
-    @Before
-    public void needsRabbitMq() {
-        RabbitMq.assumeReachable();
-    }
-
-    @After
-    public void deleteQueue() {
-        RabbitMq.deleteQueue(queue);
-    }
 
     @Test
     public void twoRuntimesShareTheQueueAndTheSurvivorOfASigtermRunsTheRest() throws Exception {
