@@ -21,14 +21,4 @@ public record State(String pipeline, String driver, String queue, long active, l
     public State {
         errorMessage = errorMessage == null ? "" : errorMessage;
     }
-
-    /** @return a copy with the given error message */
-    public State withErrorMessage(String message) {
-        return new State(pipeline, driver, queue, active, delayed, reserved, ready, priority, message);
-    }
-
-    /** @return a copy with the given ready flag */
-    public State withReady(boolean isReady) {
-        return new State(pipeline, driver, queue, active, delayed, reserved, isReady, priority, errorMessage);
-    }
 }

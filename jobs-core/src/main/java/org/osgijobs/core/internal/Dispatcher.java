@@ -77,10 +77,6 @@ final class Dispatcher {
         }
     }
 
-    int workerCount() {
-        return workers.size();
-    }
-
     /**
      * Stops all workers: they finish their current job within the given time, then are interrupted.
      */

@@ -295,11 +295,19 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
                         clash.configKey != null ? "configuration " + clash.configKey : "a declared pipeline");
                 return;
             }
-            String problem = validate(definition);
+            PipelineOptions parsed;
+            String problem = null;
+            try {
+                parsed = PipelineOptions.of(definition);
+            } catch (JobsException e) {
+                parsed = PipelineOptions.FALLBACK;
+                problem = e.getMessage();
+            }
+            boolean consume = consumesOnStart(definition, parsed, true);
             if (existing != null) {
                 existing.detach("reconfiguring", TimeUnit.SECONDS.toMillis(settings.timeout()));
-                existing.redefine(definition, retryOrDefault(definition), jobTimeoutOrZero(definition));
-                existing.consumeOnAttach(consumesOnStart(definition, true));
+                existing.redefine(definition, parsed);
+                existing.consumeOnAttach(consume);
                 if (problem != null) {
                     existing.unavailable(problem);
                     LOG.error("configuration {}: {}", pid, problem);
@@ -311,7 +319,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
                 return;
             }
             ManagedPipeline created = new ManagedPipeline(name, ManagedPipeline.Origin.CONFIGURED, pid, definition,
-                    retryOrDefault(definition), jobTimeoutOrZero(definition), consumesOnStart(definition, true));
+                    parsed, consume);
             pipelines.put(name, created);
             pipelineOfConfig.put(pid, name);
             if (problem != null) {
@@ -396,6 +404,9 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
 
     @Override
     public List<PushResult> pushBatch(List<Message> messages) {
+        if (messages == null) {
+            throw new JobsException("pushBatch: messages are required");
+        }
         List<CompletableFuture<Void>> pending = new ArrayList<>(messages.size());
         for (Message m : messages) {
             pending.add(pushAsync(m).toCompletableFuture());
@@ -450,10 +461,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             throw new JobsException("declare: options are required");
         }
         Pipeline definition = Pipeline.of(options);
-        String problem = validate(definition);
-        if (problem != null) {
-            throw new JobsException(problem);
-        }
+        PipelineOptions parsed = PipelineOptions.of(definition);
         String name = definition.name();
         management.lock();
         try {
@@ -467,7 +475,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
                     .orElseThrow(() -> new JobsException("pipeline '" + name + "': unknown driver '"
                             + definition.driver() + "' (registered: " + String.join(", ", drivers.names()) + ")"));
             ManagedPipeline created = new ManagedPipeline(name, ManagedPipeline.Origin.DECLARED, null, definition,
-                    RetryPolicy.of(definition), jobTimeoutOrZero(definition), consumesOnStart(definition, false));
+                    parsed, consumesOnStart(definition, parsed, false));
             Driver built = driver.constructor().driverFromPipeline(withTimeout(definition), queue);
             pipelines.put(name, created);
             try {
@@ -603,50 +611,9 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
                 .sorted(Comparator.comparing(p -> p.name)).toList();
     }
 
-    /** @return why the options cannot make a working pipeline, or {@code null} */
-    private static String validate(Pipeline definition) {
-        try {
-            definition.priority();
-            RetryPolicy.of(definition);
-            jobTimeoutOf(definition);
-            definition.getBool("consume", true);
-            return null;
-        } catch (JobsException e) {
-            return e.getMessage();
-        }
-    }
-
-    private boolean consumesOnStart(Pipeline definition, boolean configured) {
-        boolean listed = settings.consume().contains(definition.name());
-        try {
-            return listed || (configured && definition.getBool("consume", true));
-        } catch (JobsException e) {
-            return listed;
-        }
-    }
-
-    private static RetryPolicy retryOrDefault(Pipeline definition) {
-        try {
-            return RetryPolicy.of(definition);
-        } catch (JobsException e) {
-            return new RetryPolicy(3, 1, 2.0, 60, null, 5);
-        }
-    }
-
-    private static int jobTimeoutOrZero(Pipeline definition) {
-        try {
-            return jobTimeoutOf(definition);
-        } catch (JobsException e) {
-            return 0;
-        }
-    }
-
-    private static int jobTimeoutOf(Pipeline definition) {
-        int seconds = definition.getInt("job_timeout", 0);
-        if (seconds < 0) {
-            throw definition.bad("job_timeout", String.valueOf(seconds), "a number of seconds not below 0");
-        }
-        return seconds;
+    /** A configured pipeline consumes unless it says otherwise; any pipeline listed in {@code consume} does. */
+    private boolean consumesOnStart(Pipeline definition, PipelineOptions options, boolean configured) {
+        return settings.consume().contains(definition.name()) || (configured && options.consume());
     }
 
     /** Drivers read the runtime's timeout from the pipeline unless the pipeline sets its own. */

@@ -39,8 +39,7 @@ final class ManagedPipeline {
     final PipelineCounters counters = new PipelineCounters();
 
     private volatile Pipeline definition;
-    private volatile RetryPolicy retry;
-    private volatile int jobTimeout;
+    private volatile PipelineOptions options;
     private volatile Driver driver;
     private volatile String unavailableReason;
     private volatile boolean consuming;
@@ -48,14 +47,13 @@ final class ManagedPipeline {
     private boolean started;
     private final List<Message> held = new ArrayList<>();
 
-    ManagedPipeline(String name, Origin origin, String configKey, Pipeline definition, RetryPolicy retry,
-            int jobTimeout, boolean consuming) {
+    ManagedPipeline(String name, Origin origin, String configKey, Pipeline definition, PipelineOptions options,
+            boolean consuming) {
         this.name = name;
         this.origin = origin;
         this.configKey = configKey;
         this.definition = definition;
-        this.retry = retry;
-        this.jobTimeout = jobTimeout;
+        this.options = options;
         this.consuming = consuming;
         this.unavailableReason = "driver " + definition.driver() + " unavailable";
     }
@@ -65,11 +63,11 @@ final class ManagedPipeline {
     }
 
     RetryPolicy retry() {
-        return retry;
+        return options.retry();
     }
 
     int jobTimeout() {
-        return jobTimeout;
+        return options.jobTimeout();
     }
 
     boolean consuming() {
@@ -81,10 +79,9 @@ final class ManagedPipeline {
     }
 
     /** Replaces the definition; only while detached. */
-    void redefine(Pipeline newDefinition, RetryPolicy newRetry, int newJobTimeout) {
+    void redefine(Pipeline newDefinition, PipelineOptions newOptions) {
         this.definition = newDefinition;
-        this.retry = newRetry;
-        this.jobTimeout = newJobTimeout;
+        this.options = newOptions;
     }
 
     /** Records why the pipeline has no driver; shown in its state and in push errors. */

@@ -25,27 +25,30 @@ record RetryPolicy(int maxAttempts, int initialDelay, double multiplier, int max
     static final String DEAD_LETTER_PIPELINE = "dead_letter_pipeline";
     static final String NO_HANDLER_DELAY = "no_handler_delay";
 
+    /** The policy of a pipeline that sets none of the options. */
+    static final RetryPolicy DEFAULTS = new RetryPolicy(3, 1, 2.0, 60, null, 5);
+
     /**
      * Reads the policy from a pipeline's options.
      *
      * @throws JobsException naming the option when one is malformed or out of range
      */
     static RetryPolicy of(Pipeline pipeline) {
-        int maxAttempts = pipeline.getInt(MAX_ATTEMPTS, 3);
+        int maxAttempts = pipeline.getInt(MAX_ATTEMPTS, DEFAULTS.maxAttempts);
         if (maxAttempts < 1) {
             throw pipeline.bad(MAX_ATTEMPTS, String.valueOf(maxAttempts), "at least 1");
         }
-        int initialDelay = nonNegative(pipeline, RETRY_DELAY, 1);
-        double multiplier = pipeline.getDouble(RETRY_MULTIPLIER, 2.0);
+        int initialDelay = nonNegative(pipeline, RETRY_DELAY, DEFAULTS.initialDelay);
+        double multiplier = pipeline.getDouble(RETRY_MULTIPLIER, DEFAULTS.multiplier);
         if (multiplier < 1.0) {
             throw pipeline.bad(RETRY_MULTIPLIER, String.valueOf(multiplier), "a number not below 1");
         }
-        int maxDelay = nonNegative(pipeline, RETRY_MAX_DELAY, 60);
+        int maxDelay = nonNegative(pipeline, RETRY_MAX_DELAY, DEFAULTS.maxDelay);
         String deadLetter = pipeline.getString(DEAD_LETTER_PIPELINE, null);
         if (pipeline.name().equals(deadLetter)) {
             throw pipeline.bad(DEAD_LETTER_PIPELINE, deadLetter, "another pipeline than itself");
         }
-        int noHandlerDelay = nonNegative(pipeline, NO_HANDLER_DELAY, 5);
+        int noHandlerDelay = nonNegative(pipeline, NO_HANDLER_DELAY, DEFAULTS.noHandlerDelay);
         return new RetryPolicy(maxAttempts, initialDelay, multiplier, maxDelay, deadLetter, noHandlerDelay);
     }
 
