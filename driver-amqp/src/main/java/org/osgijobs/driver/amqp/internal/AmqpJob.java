@@ -10,6 +10,11 @@ import org.osgijobs.api.driver.Job;
 /**
  * One delivery from the broker, as a job of the runtime. Settling it (ack, nack, requeue) goes to the
  * {@link Consumption} that received it, on the channel it came from; only the first settlement counts.
+ * <p>
+ * A requeue (or {@code nack(true, delay)}) after the driver stopped leaves the original with the broker, which
+ * delivers it again as it was: the new headers, the attempt count among them, are not kept. It does not throw,
+ * so the runtime keeps no copy of its own; the exception is a delivery a multiple ack already acknowledged,
+ * which the broker no longer holds: then it throws {@link IllegalStateException} and the runtime keeps the job.
  */
 final class AmqpJob implements Job {
 

@@ -32,6 +32,10 @@ import com.rabbitmq.client.Envelope;
  * <p>
  * When the session is lost, this object is abandoned: settlements of its deliveries are skipped, because the
  * broker delivers every unacknowledged message again.
+ * <p>
+ * A requeue after the driver stopped publishes nothing: the original delivery stays with the broker and is
+ * delivered again as it was, without the requeue's new headers (see {@link #requeue}). It returns normally, so
+ * that the runtime keeps no copy of its own: one copy survives, not two.
  */
 final class Consumption {
     private static final Logger LOG = LoggerFactory.getLogger(Consumption.class);
@@ -249,18 +253,40 @@ final class Consumption {
         }
     }
 
+    /**
+     * Puts a job back with new headers: publishes a copy (through the delay path when delayed), then acknowledges
+     * the original.
+     * <p>
+     * After the driver stopped, nothing is published: the original stays with the broker, which delivers it again
+     * as it was delivered, and the new headers (the attempt count, say) are not kept. When its channel is gone or
+     * closing the unacknowledged delivery returns to the queue by itself; when the channel is still open it is
+     * rejected with requeue. Either way this returns normally, so that the runtime does not keep a second copy.
+     *
+     * @throws IllegalStateException when the driver is stopped and the broker no longer holds the original (a
+     *         multiple ack covered it): the runtime keeps the job itself, as {@code Job.requeue} says
+     * @throws JobsException when the copy could not be published; the original went back to its queue
+     */
     void requeue(AmqpJob job, Map<String, List<String>> headers, int delay) {
-        if (host.isStopped()) {
-            throw new IllegalStateException("pipeline '" + pipeline + "' is stopped: " + job
-                    + " returns to the broker as it was delivered");
-        }
         if (!job.markSettled()) {
             throw new IllegalStateException("pipeline '" + pipeline + "': " + job + " was already settled");
         }
         try {
-            if (gone) {
-                LOG.info("pipeline '{}': {} could not be requeued with new headers: its channel closed; the broker"
-                        + " delivers it again as it was", pipeline, job);
+            if (host.isStopped() && coveredByMultipleAck(job)) {
+                throw new IllegalStateException("pipeline '" + pipeline + "' is stopped and " + job + " was already"
+                        + " acknowledged by a multiple ack (multiple_ack=true): the broker no longer holds it");
+            }
+            if (gone || !channel.isOpen()) {
+                if (host.isStopped()) {
+                    LOG.debug("pipeline '{}' is stopped: {} was not requeued; its channel closed, so the broker"
+                            + " delivers it again as it was delivered (the new headers are not kept)", pipeline, job);
+                } else {
+                    LOG.info("pipeline '{}': {} could not be requeued with new headers: its channel closed; the"
+                            + " broker delivers it again as it was", pipeline, job);
+                }
+                return;
+            }
+            if (host.isStopped()) {
+                leaveWithBroker(job);
                 return;
             }
             try {
@@ -268,6 +294,11 @@ final class Consumption {
             } catch (ExecutionException | TimeoutException | InterruptedException e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
+                }
+                if (host.isStopped()) {
+                    // the driver stopped while the copy was on its way, and its publisher refused it
+                    leaveWithBroker(job);
+                    return;
                 }
                 sendNack(job, true);
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
@@ -277,6 +308,29 @@ final class Consumption {
             sendAck(job);
         } finally {
             settledOne();
+        }
+    }
+
+    /**
+     * A requeue after stop on a channel still open: the publisher is closed, so the original goes back to its
+     * queue as it was delivered.
+     */
+    private void leaveWithBroker(AmqpJob job) {
+        if (!sendNack(job, true)) {
+            throw new IllegalStateException("pipeline '" + pipeline + "' is stopped and " + job + " was already"
+                    + " acknowledged by a multiple ack (multiple_ack=true): the broker no longer holds it");
+        }
+        LOG.debug("pipeline '{}' is stopped: {} was not requeued; it went back to its queue as it was delivered"
+                + " (the new headers are not kept) and the broker delivers it again", pipeline, job);
+    }
+
+    /** @return whether a multiple ack of a later delivery already acknowledged this one */
+    private boolean coveredByMultipleAck(AmqpJob job) {
+        if (!options.multipleAck) {
+            return false;
+        }
+        synchronized (ackLock) {
+            return job.deliveryTag <= coveredUpTo;
         }
     }
 
