@@ -248,13 +248,13 @@ public final class Message {
          */
         public Message build() {
             if (name == null || name.isBlank()) {
-                throw new JobsException("job name must not be empty");
+                throw new JobsException(JobsException.Kind.BAD_INPUT, "job name must not be empty");
             }
             if (priority < 0) {
-                throw new JobsException("job '" + name + "': priority must not be negative, got " + priority);
+                throw new JobsException(JobsException.Kind.BAD_INPUT, "job '" + name + "': priority must not be negative, got " + priority);
             }
             if (delay < 0) {
-                throw new JobsException("job '" + name + "': delay must not be negative, got " + delay);
+                throw new JobsException(JobsException.Kind.BAD_INPUT, "job '" + name + "': delay must not be negative, got " + delay);
             }
             return new Message(this);
         }

@@ -43,11 +43,11 @@ public final class Pipeline {
         });
         String name = copy.get("name");
         if (name == null || name.isBlank()) {
-            throw new JobsException("pipeline option 'name' is required");
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "pipeline option 'name' is required");
         }
         String driver = copy.get("driver");
         if (driver == null || driver.isBlank()) {
-            throw new JobsException("pipeline '" + name + "': option 'driver' is required");
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + name + "': option 'driver' is required");
         }
         copy.put("name", name.trim());
         copy.put("driver", driver.trim());
@@ -203,7 +203,7 @@ public final class Pipeline {
      * @return an exception naming the pipeline, the option and the value
      */
     public JobsException bad(String key, String value, String expected) {
-        return new JobsException("pipeline '" + name() + "': option '" + key + "' must be " + expected + ", got '"
+        return new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + name() + "': option '" + key + "' must be " + expected + ", got '"
                 + value + "'");
     }
 

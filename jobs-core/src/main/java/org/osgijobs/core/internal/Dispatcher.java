@@ -7,7 +7,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,15 +23,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The worker pool: threads that take jobs from the shared queue, run them in the best handler and settle them
- * (ack, retry with backoff, dead-letter, requeue when no handler is there).
+ * The worker pool: threads that take jobs from the shared queue, run them in the best handler, decide once what
+ * becomes of each run ({@link RunOutcome}) and carry that out (ack, retry with backoff, dead-letter, put back).
  * <p>
- * Pushes that a worker would otherwise make itself (dead letters, jobs kept after their driver stopped) go through
- * the single {@code relay} thread: a worker blocked on a full queue could never drain it.
+ * A run that overruns {@code job_timeout} is cancelled (its thread interrupted); one that ignores that for
+ * {@link #ABANDON_AFTER_MILLIS} is abandoned: its job's outcome is decided without it, its worker is replaced so
+ * that the pool keeps its size, and the stuck thread ends whenever the handler returns.
+ * <p>
+ * Work that must not run on a worker (pushes whose completion comes from a driver's I/O thread) goes to the
+ * runtime's callback executor.
  */
 final class Dispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
     private static final long POLL_MILLIS = 200;
+    /** How long a cancelled run may go on before it is abandoned. */
+    static final long ABANDON_AFTER_MILLIS = 2000;
 
     /** Header naming the pipeline a dead-lettered job failed in. */
     static final String DEAD_LETTER_FROM_HEADER = "x-jobs-dead-letter-from";
@@ -41,20 +48,26 @@ final class Dispatcher {
     private final Function<String, ManagedPipeline> pipelines;
     private final HandlerRegistry handlers;
     private final ScheduledExecutorService timers;
-    private final ExecutorService relay;
+    private final Executor callbacks;
     private final Supplier<EventSink> events;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private volatile int globalJobTimeout;
     private int nextWorkerId;
+    private boolean shutDown;
 
     Dispatcher(PriorityJobQueue queue, Function<String, ManagedPipeline> pipelines, HandlerRegistry handlers,
-            ScheduledExecutorService timers, ExecutorService relay, Supplier<EventSink> events) {
+            ScheduledExecutorService timers, Executor callbacks, Supplier<EventSink> events) {
         this.queue = queue;
         this.pipelines = pipelines;
         this.handlers = handlers;
         this.timers = timers;
-        this.relay = relay;
+        this.callbacks = callbacks;
         this.events = events;
+    }
+
+    /** @return {@code true} on a thread that runs jobs: it must not wait for transitions of its own pipeline */
+    static boolean isWorkerThread() {
+        return Thread.currentThread() instanceof WorkerThread;
     }
 
     void setGlobalJobTimeout(int seconds) {
@@ -63,27 +76,40 @@ final class Dispatcher {
 
     /** Grows or shrinks the pool; a retired worker finishes its current job first. */
     synchronized void setWorkers(int count) {
+        if (shutDown) {
+            return;
+        }
         while (workers.size() < count) {
-            Worker worker = new Worker();
-            Thread thread = new Thread(worker, "jobs-worker-" + nextWorkerId++);
-            thread.setDaemon(true);
-            worker.thread = thread;
-            workers.add(worker);
-            thread.start();
+            startWorker();
         }
         while (workers.size() > count) {
             Worker worker = workers.remove(workers.size() - 1);
-            worker.retired = true;
+            worker.retire();
         }
     }
 
-    /**
-     * Stops all workers: they finish their current job within the given time, then are interrupted.
-     */
-    synchronized void shutdown(long waitMillis) {
-        List<Worker> stopping = new ArrayList<>(workers);
-        workers.clear();
-        stopping.forEach(w -> w.retired = true);
+    /** @return the threads now in the pool (abandoned ones not included) */
+    int workerCount() {
+        return workers.size();
+    }
+
+    private void startWorker() {
+        Worker worker = new Worker();
+        WorkerThread thread = new WorkerThread(worker, "jobs-worker-" + nextWorkerId++);
+        worker.thread = thread;
+        workers.add(worker);
+        thread.start();
+    }
+
+    /** Stops all workers: they finish their current job within the given time, then are interrupted. */
+    void shutdown(long waitMillis) {
+        List<Worker> stopping;
+        synchronized (this) {
+            shutDown = true;
+            stopping = new ArrayList<>(workers);
+            workers.clear();
+        }
+        stopping.forEach(Worker::retire);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         for (Worker w : stopping) {
             try {
@@ -114,10 +140,23 @@ final class Dispatcher {
         }
     }
 
+    /** The threads of the pool, so that callers can tell them ({@link #isWorkerThread()}). */
+    private static final class WorkerThread extends Thread {
+        WorkerThread(Runnable worker, String name) {
+            super(worker, name);
+            setDaemon(true);
+        }
+    }
+
     private final class Worker implements Runnable {
         volatile boolean retired;
         volatile Execution current;
-        Thread thread;
+        WorkerThread thread;
+
+        /** The worker ends after its current job, or within one poll when idle (no interrupt: it could hit a job). */
+        void retire() {
+            retired = true;
+        }
 
         @Override
         public void run() {
@@ -126,18 +165,23 @@ final class Dispatcher {
                 try {
                     job = queue.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
-                    if (retired) {
-                        return;
-                    }
                     continue;
                 }
-                if (job != null) {
-                    try {
+                if (job == null) {
+                    continue;
+                }
+                if (retired) {
+                    // retired between the poll and now: the job goes back for the next worker
+                    if (!queue.offer(job)) {
                         process(job);
-                    } catch (RuntimeException | LinkageError e) {
-                        // a broken driver or handler bundle must not kill the worker
-                        LOG.error("worker: unexpected failure while processing job {}", job.id(), e);
                     }
+                    return;
+                }
+                try {
+                    process(job);
+                } catch (RuntimeException | LinkageError e) {
+                    // a broken driver or handler bundle must not kill the worker
+                    LOG.error("worker: unexpected failure while processing job {}", job.id(), e);
                 }
             }
         }
@@ -147,168 +191,233 @@ final class Dispatcher {
             ManagedPipeline pipeline = pipelines.apply(job.groupId());
             if (pipeline == null) {
                 LOG.warn("job {} belongs to unknown pipeline '{}'; rejected", job.id(), job.groupId());
-                settle(job::nack, job);
+                quietly(job::nack, job);
                 return;
             }
             PipelineCounters counters = pipeline.counters;
-            counters.inFlight.incrementAndGet();
+            counters.runStarted();
+            boolean ended = false;
             try {
                 if (job.autoAck()) {
-                    settle(job::ack, job);
+                    quietly(job::ack, job);
                 }
                 HandlerRegistry.Registration registration = handlers.select(job.name());
                 if (registration == null) {
                     counters.noHandler.increment();
-                    counters.requeued.increment();
                     int delay = pipeline.retry().noHandlerDelay();
                     LOG.debug("pipeline '{}': no handler for job '{}' ({}); requeued in {} s", pipeline.name,
                             job.name(), job.id(), delay);
-                    putBack(pipeline, job, job.headers(), delay);
+                    carryOut(pipeline, job, 1, RunOutcome.putBack(job.headers(), delay, "no handler"));
                     return;
                 }
-                run(pipeline, job, registration.handler());
+                ended = !run(pipeline, job, registration.handler());
             } finally {
-                counters.inFlight.decrementAndGet();
+                if (!ended) {
+                    counters.runEnded();
+                }
             }
         }
 
-        private void run(ManagedPipeline pipeline, Job job, JobHandler handler) {
+        /** @return {@code false} when the run was abandoned: its counters and outcome are settled already */
+        private boolean run(ManagedPipeline pipeline, Job job, JobHandler handler) {
             Execution execution = new Execution(job, handler, thread);
             current = execution;
             int timeout = pipeline.jobTimeout() > 0 ? pipeline.jobTimeout() : globalJobTimeout;
-            ScheduledFuture<?> watchdog = timeout > 0
-                    ? timers.schedule(() -> execution.cancel(Execution.Cancel.TIMEOUT), timeout, TimeUnit.SECONDS)
-                    : null;
+            ScheduledFuture<?> watchdog = timeout > 0 ? watch(pipeline, execution, timeout) : null;
             Throwable failure = null;
             long start = System.nanoTime();
+            boolean counts;
             try {
                 handler.handle(execution);
             } catch (Exception | LinkageError | AssertionError e) {
                 failure = e;
             } finally {
-                execution.finish();
+                counts = execution.finish();
                 current = null;
                 if (watchdog != null) {
                     watchdog.cancel(false);
                 }
                 Thread.interrupted(); // a cancellation must not leak into the next job
             }
+            if (!counts) {
+                LOG.warn("pipeline '{}': abandoned run of job {} returned at last; its thread {} ends", pipeline.name,
+                        job.id(), thread.getName());
+                retired = true;
+                return false;
+            }
             pipeline.counters.recordRun(System.nanoTime() - start);
-            conclude(pipeline, execution, failure, timeout);
+            carryOut(pipeline, job, execution.attempt(), decide(pipeline, execution, failure, timeout));
+            return true;
+        }
+
+        private ScheduledFuture<?> watch(ManagedPipeline pipeline, Execution execution, int timeout) {
+            try {
+                return timers.schedule(() -> {
+                    execution.cancel(Execution.Cancel.TIMEOUT);
+                    timers.schedule(() -> abandonIfStuck(this, pipeline, execution, timeout), ABANDON_AFTER_MILLIS,
+                            TimeUnit.MILLISECONDS);
+                }, timeout, TimeUnit.SECONDS);
+            } catch (RejectedExecutionException e) {
+                return null; // the runtime is stopping
+            }
         }
     }
 
-    private void conclude(ManagedPipeline pipeline, Execution execution, Throwable failure, int timeout) {
-        Job job = execution.job;
+    /** On the timer: a cancelled run still going after the grace is abandoned and its worker replaced. */
+    private void abandonIfStuck(Worker worker, ManagedPipeline pipeline, Execution execution, int timeout) {
+        if (!execution.abandon()) {
+            return;
+        }
+        synchronized (this) {
+            if (workers.remove(worker) && !shutDown) {
+                startWorker();
+            }
+        }
+        worker.retired = true;
         PipelineCounters counters = pipeline.counters;
+        counters.abandoned.increment();
+        counters.timedOut.increment();
+        counters.failed.increment();
+        counters.runEnded();
+        String reason = "timed out after " + timeout + " s and ignored cancellation; its thread "
+                + worker.thread.getName() + " is abandoned";
+        LOG.error("pipeline '{}': job {} ({}) {}", pipeline.name, execution.job.id(), execution.job.name(), reason);
+        RunOutcome outcome = RunOutcome.failure(pipeline.name, pipeline.retry(), execution.job.headers(),
+                execution.attempt(), reason);
+        callbacks.execute(() -> carryOut(pipeline, execution.job, execution.attempt(), outcome));
+    }
+
+    /** The one place that decides what becomes of a run that ended. */
+    private RunOutcome decide(ManagedPipeline pipeline, Execution execution, Throwable failure, int timeout) {
+        Job job = execution.job;
         Execution.Cancel cancel = execution.cancelReason();
         Execution.Decision decision = execution.decision();
+        PipelineCounters counters = pipeline.counters;
         if (cancel == Execution.Cancel.HANDLER_GONE) {
-            counters.requeued.increment();
             LOG.info("pipeline '{}': handler of job {} went away while it ran; requeued", pipeline.name, job.id());
-            putBack(pipeline, job, job.headers(), 0);
-        } else if (cancel == Execution.Cancel.TIMEOUT) {
-            counters.timedOut.increment();
-            fail(pipeline, execution, "timed out after " + timeout + " s");
-        } else if (decision != null) {
-            if (decision.requeue()) {
-                counters.requeued.increment();
-                putBack(pipeline, job, decision.headers(), decision.delay());
-            } else {
-                counters.failed.increment();
-                deadLetterOrDrop(pipeline, job, execution.attempt(), "rejected by its handler");
+            return RunOutcome.putBack(job.headers(), 0, "handler went away");
+        }
+        if (job.autoAck() && (cancel == Execution.Cancel.TIMEOUT || decision != null || failure != null)) {
+            // acknowledged when taken: at most once, so a failure is final
+            if (cancel == Execution.Cancel.TIMEOUT) {
+                counters.timedOut.increment();
             }
-        } else if (failure != null) {
-            fail(pipeline, execution, describe(failure));
+            if (decision == null || !decision.requeue()) {
+                counters.failed.increment();
+                return new RunOutcome(RunOutcome.Kind.DROP, job.headers(), 0, "auto-acked job failed and is not "
+                        + "retried: " + (failure != null ? describe(failure) : cancel != null ? "timed out" : "rejected"));
+            }
+        }
+        if (cancel == Execution.Cancel.TIMEOUT) {
+            counters.timedOut.increment();
+            counters.failed.increment();
+            return RunOutcome.failure(pipeline.name, pipeline.retry(), job.headers(), execution.attempt(),
+                    "timed out after " + timeout + " s");
+        }
+        if (decision != null) {
+            if (decision.requeue()) {
+                return RunOutcome.putBack(decision.headers(), decision.delay(), "requeued by its handler");
+            }
+            counters.failed.increment();
+            return RunOutcome.lastAttempt(pipeline.name, pipeline.retry(), job.headers(), execution.attempt(),
+                    "rejected by its handler");
+        }
+        if (failure != null) {
+            counters.failed.increment();
             if (LOG.isDebugEnabled()) {
                 LOG.debug("pipeline '{}': job {} failed", pipeline.name, job.id(), failure);
             }
-        } else {
-            counters.processed.increment();
+            return RunOutcome.failure(pipeline.name, pipeline.retry(), job.headers(), execution.attempt(),
+                    describe(failure));
+        }
+        counters.processed.increment();
+        return RunOutcome.ack();
+    }
+
+    /**
+     * Carries out an outcome. An auto-acked job was settled when it was taken: nothing is settled again, and a job
+     * that must run again goes back as a copy.
+     */
+    private void carryOut(ManagedPipeline pipeline, Job job, int attempt, RunOutcome outcome) {
+        PipelineCounters counters = pipeline.counters;
+        switch (outcome.kind()) {
+        case ACK:
             if (!job.autoAck()) {
-                settle(job::ack, job);
+                quietly(job::ack, job);
             }
-        }
-    }
-
-    private void fail(ManagedPipeline pipeline, Execution execution, String reason) {
-        Job job = execution.job;
-        pipeline.counters.failed.increment();
-        int attempt = execution.attempt();
-        if (job.autoAck()) {
-            LOG.warn("pipeline '{}': auto-acked job {} ({}) failed and is not retried: {}", pipeline.name, job.id(),
-                    job.name(), reason);
-            post("job/FAILED", pipeline, job, attempt, reason);
-            return;
-        }
-        RetryPolicy retry = pipeline.retry();
-        if (retry.retries(attempt)) {
-            int delay = retry.delayAfter(attempt);
-            pipeline.counters.requeued.increment();
+            break;
+        case RETRY:
+            counters.requeued.increment();
             LOG.info("pipeline '{}': job {} ({}) failed on attempt {}/{}, retried in {} s: {}", pipeline.name,
-                    job.id(), job.name(), attempt, retry.maxAttempts(), delay, reason);
-            putBack(pipeline, job, Execution.withAttempt(job.headers(), attempt + 1), delay);
-            post("job/RETRIED", pipeline, job, attempt, reason);
-        } else {
-            deadLetterOrDrop(pipeline, job, attempt, reason);
+                    job.id(), job.name(), attempt, pipeline.retry().maxAttempts(), outcome.delay(), outcome.reason());
+            putBack(pipeline, job, outcome.headers(), outcome.delay());
+            post("job/RETRIED", pipeline, job, attempt, outcome.reason());
+            break;
+        case PUT_BACK:
+            counters.requeued.increment();
+            putBack(pipeline, job, outcome.headers(), outcome.delay());
+            break;
+        case DEAD_LETTER:
+            deadLetter(pipeline, job, attempt, outcome);
+            break;
+        case DROP:
+            LOG.error("pipeline '{}': job {} ({}) failed on its last attempt {} and is dropped: {}", pipeline.name,
+                    job.id(), job.name(), attempt, outcome.reason());
+            if (!job.autoAck()) {
+                quietly(job::nack, job);
+            }
+            post("job/FAILED", pipeline, job, attempt, outcome.reason());
+            break;
+        default:
+            throw new IllegalStateException(outcome.toString());
         }
     }
 
-    private void deadLetterOrDrop(ManagedPipeline pipeline, Job job, int attempt, String reason) {
+    private void deadLetter(ManagedPipeline pipeline, Job job, int attempt, RunOutcome outcome) {
         String target = pipeline.retry().deadLetterPipeline();
-        if (target == null) {
-            LOG.error("pipeline '{}': job {} ({}) failed on its last attempt {} and is dropped: {}", pipeline.name,
-                    job.id(), job.name(), attempt, reason);
-            settle(job::nack, job);
-            post("job/FAILED", pipeline, job, attempt, reason);
-            return;
-        }
-        Map<String, List<String>> headers = Execution.withAttempt(job.headers(), attempt);
-        headers.put(DEAD_LETTER_FROM_HEADER, List.of(pipeline.name));
-        headers.put(ERROR_HEADER, List.of(reason));
-        Message letter = job.context().toBuilder().pipeline(target).headers(headers).delay(0).build();
-        relay.execute(() -> {
-            ManagedPipeline deadLetters = pipelines.apply(target);
-            CompletionStage<Void> pushed = deadLetters == null
-                    ? CompletableFuture.failedFuture(new JobsException("dead-letter pipeline '" + target
-                            + "' of pipeline '" + pipeline.name + "' does not exist"))
-                    : deadLetters.push(letter);
-            pushed.whenComplete((ok, error) -> {
-                if (error == null) {
-                    pipeline.counters.deadLettered.increment();
-                    LOG.warn("pipeline '{}': job {} ({}) failed on its last attempt {} and went to '{}': {}",
-                            pipeline.name, job.id(), job.name(), attempt, target, reason);
-                    settle(job::ack, job);
-                    post("job/DEAD_LETTERED", pipeline, job, attempt, reason);
-                } else {
-                    int delay = pipeline.retry().maxDelay();
-                    LOG.error("pipeline '{}': job {} could not be dead-lettered ({}); kept and retried in {} s",
-                            pipeline.name, job.id(), error.getMessage(), delay);
-                    putBack(pipeline, job, job.headers(), delay);
+        Message letter = job.context().toBuilder().pipeline(target).headers(outcome.headers()).delay(0).build();
+        ManagedPipeline deadLetters = pipelines.apply(target);
+        CompletionStage<Void> pushed = deadLetters == null
+                ? CompletableFuture.failedFuture(new JobsException(JobsException.Kind.UNKNOWN_PIPELINE,
+                        "dead-letter pipeline '" + target + "' of pipeline '" + pipeline.name + "' does not exist"))
+                : deadLetters.push(letter);
+        // the push may complete on a broker's I/O thread: settle from the runtime's own threads
+        pushed.whenCompleteAsync((ok, error) -> {
+            if (error == null) {
+                pipeline.counters.deadLettered.increment();
+                LOG.warn("pipeline '{}': job {} ({}) failed on its last attempt {} and went to '{}': {}",
+                        pipeline.name, job.id(), job.name(), attempt, target, outcome.reason());
+                if (!job.autoAck()) {
+                    quietly(job::ack, job);
                 }
-            });
-        });
+                post("job/DEAD_LETTERED", pipeline, job, attempt, outcome.reason());
+            } else {
+                int delay = pipeline.retry().maxDelay();
+                LOG.error("pipeline '{}': job {} could not be dead-lettered ({}); kept and retried in {} s",
+                        pipeline.name, job.id(), error.getMessage(), delay);
+                putBack(pipeline, job, job.headers(), delay);
+            }
+        }, callbacks);
     }
 
     /** Puts a job back into its pipeline after a delay, whatever became of its driver meanwhile. */
     private void putBack(ManagedPipeline pipeline, Job job, Map<String, List<String>> headers, int delay) {
         if (job.autoAck()) {
             // the delivery is already acknowledged: only a copy can go back
-            Message copy = job.context().toBuilder().headers(headers).delay(delay).build();
-            relay.execute(() -> pipeline.keep(copy));
+            pipeline.keep(job.context().toBuilder().headers(headers).delay(delay).build());
             return;
         }
         try {
             job.requeue(headers, delay);
         } catch (IllegalStateException stopped) {
-            Message copy = job.context().toBuilder().headers(headers).delay(delay).build();
-            relay.execute(() -> pipeline.keep(copy));
+            // the driver stopped (Driver.stop contract): the runtime keeps the job for the next one
+            pipeline.keep(job.context().toBuilder().headers(headers).delay(delay).build());
         } catch (RuntimeException e) {
             LOG.error("pipeline '{}': job {} could not be requeued: {}", pipeline.name, job.id(), e.getMessage());
         }
     }
 
-    private static void settle(Runnable settlement, Job job) {
+    private static void quietly(Runnable settlement, Job job) {
         try {
             settlement.run();
         } catch (RuntimeException e) {

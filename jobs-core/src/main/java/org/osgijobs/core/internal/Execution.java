@@ -34,6 +34,7 @@ final class Execution implements JobContext {
     private Decision decision;
     private Cancel cancelled;
     private boolean finished;
+    private boolean abandoned;
 
     Execution(Job job, JobHandler handler, Thread thread) {
         this.job = job;
@@ -71,9 +72,28 @@ final class Execution implements JobContext {
         thread.interrupt();
     }
 
-    /** Marks the run over; after this, {@link #cancel} no longer interrupts the thread. */
-    synchronized void finish() {
+    /**
+     * Marks the run over; after this, {@link #cancel} no longer interrupts the thread.
+     *
+     * @return {@code false} when the runtime abandoned the run first: its outcome no longer counts
+     */
+    synchronized boolean finish() {
         finished = true;
+        return !abandoned;
+    }
+
+    /**
+     * Gives up on a run that ignored its cancellation: the job's outcome is decided without it, and whatever the
+     * handler does later no longer counts.
+     *
+     * @return {@code false} when the run finished first
+     */
+    synchronized boolean abandon() {
+        if (finished) {
+            return false;
+        }
+        abandoned = true;
+        return true;
     }
 
     synchronized Cancel cancelReason() {

@@ -1,24 +1,22 @@
 package org.osgijobs.core.internal;
 
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
@@ -33,27 +31,28 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.osgijobs.api.Jobs;
+import org.osgijobs.api.JobProducer;
 import org.osgijobs.api.JobsException;
+import org.osgijobs.api.JobsException.Kind;
 import org.osgijobs.api.Message;
+import org.osgijobs.api.PipelineAdmin;
 import org.osgijobs.api.PipelineStats;
 import org.osgijobs.api.PushResult;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Constructor;
-import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.handler.JobHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The job runtime: owns the shared priority queue and the workers, keeps every pipeline (configured and
- * declared), and follows driver constructors and job handlers as they come and go.
- * <p>
- * Pipeline lifecycle changes (configuration, declare/destroy, pause/resume, driver arrival and departure) are
- * serialised by one management lock; the push and dispatch paths never take it.
+ * The job runtime as a DS component: the producer's and the operator's services, the shared priority queue and
+ * the workers ({@link Dispatcher}), and the bindings to driver constructors and job handlers as they come and go.
+ * What happens to pipelines is decided by the {@link PipelineManager} and carried out, one transition at a time,
+ * by each {@link ManagedPipeline} on its lane; the push and dispatch paths take no lifecycle lock.
  */
-@Component(service = { Jobs.class, PipelineRegistry.class }, configurationPid = RuntimeSettings.PID,
-        immediate = true)
+@Component(service = { Jobs.class, JobProducer.class, PipelineAdmin.class, PipelineRegistry.class },
+        configurationPid = RuntimeSettings.PID, immediate = true)
 @Designate(ocd = JobsRuntime.Config.class)
 public final class JobsRuntime implements Jobs, PipelineRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(JobsRuntime.class);
@@ -62,14 +61,17 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     @ObjectClassDefinition(id = RuntimeSettings.PID, name = "Jobs runtime",
             description = "Global settings of the job runtime")
     public @interface Config {
-        @AttributeDefinition(description = "Threads executing handlers (default: number of CPUs)")
+        @AttributeDefinition(description = "Threads executing handlers (0: the number of CPUs)")
         int num__workers() default 0;
 
-        @AttributeDefinition(description = "Capacity of the shared priority queue")
-        int pipeline__size() default 1_000_000;
+        @AttributeDefinition(description = "Capacity of the shared priority queue, in jobs")
+        int pipeline__size() default RuntimeSettings.DEFAULT_PIPELINE_SIZE;
 
         @AttributeDefinition(description = "Seconds for push confirmation and for stopping a pipeline")
         int timeout() default 60;
+
+        @AttributeDefinition(description = "Seconds a push waits for a pipeline's driver being replaced")
+        int driver__wait() default RuntimeSettings.DEFAULT_DRIVER_WAIT;
 
         @AttributeDefinition(description = "Pipelines that start consuming when they appear")
         String[] consume() default {};
@@ -85,87 +87,61 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
      * Drivers bound their own waits by the same {@code timeout} and fail with the better reason (no connection,
      * broker nack); the runtime waits a little longer so that their message, not a bare timeout, reaches the caller.
      */
-    private static final long DRIVER_GRACE_MILLIS = 1000;
+    private static final long DRIVER_GRACE_MILLIS = PipelineManager.GRACE_MILLIS;
 
-    private final ReentrantLock management = new ReentrantLock();
-    private final Map<String, ManagedPipeline> pipelines = new ConcurrentHashMap<>();
-    private final Map<String, String> pipelineOfConfig = new HashMap<>();
-    private final DriverRegistry drivers = new DriverRegistry();
     private final HandlerRegistry handlers = new HandlerRegistry();
+    private final PriorityJobQueue queue = new PriorityJobQueue(RuntimeSettings.DEFAULT_PIPELINE_SIZE);
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("jobs-timer"));
+    /** Lifecycle transitions: one lane per pipeline over these threads, which end when idle. */
+    private final ThreadPoolExecutor lifecycle = elastic("jobs-lifecycle", Integer.MAX_VALUE);
+    /** Stages returned to producers complete here, never on a driver's I/O thread; also deferred pushes. */
+    private final ThreadPoolExecutor callbacks = elastic("jobs-callback", 16);
+    private final PipelineManager manager;
 
     private volatile RuntimeSettings settings = RuntimeSettings.defaults();
     private volatile EventSink events;
-    private PriorityJobQueue queue;
     private Dispatcher dispatcher;
-    private ScheduledExecutorService timers;
-    private ExecutorService relay;
-    private boolean active;
+
+    /** Builds the runtime; DS binds constructors and handlers before {@link #activate}. */
+    public JobsRuntime() {
+        timers.setRemoveOnCancelPolicy(true);
+        manager = new PipelineManager(() -> settings, queue, lifecycle, callbacks, this::schedule, this::post);
+    }
 
     @Activate
     void activate(Map<String, Object> props) {
         settings = readSettings(props);
-        queue = new PriorityJobQueue(settings.pipelineSize());
-        ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, daemon("jobs-timer"));
-        scheduler.setRemoveOnCancelPolicy(true);
-        timers = scheduler;
-        relay = Executors.newSingleThreadExecutor(daemon("jobs-relay"));
-        dispatcher = new Dispatcher(queue, pipelines::get, handlers, timers, relay, () -> events);
+        queue.setCapacity(settings.pipelineSize());
+        dispatcher = new Dispatcher(queue, manager::get, handlers, timers, callbacks, () -> events);
         dispatcher.setGlobalJobTimeout(settings.jobTimeout());
         dispatcher.setWorkers(settings.numWorkers());
-        management.lock();
-        try {
-            active = true;
-        } finally {
-            management.unlock();
-        }
+        manager.activate();
         LOG.info("jobs runtime started: {} workers, queue capacity {}, timeout {} s", settings.numWorkers(),
                 settings.pipelineSize(), settings.timeout());
     }
 
     @Modified
     void modified(Map<String, Object> props) {
+        RuntimeSettings previous = settings;
         RuntimeSettings next = readSettings(props);
-        management.lock();
-        try {
-            RuntimeSettings previous = settings;
-            settings = next;
-            queue.setCapacity(next.pipelineSize());
-            dispatcher.setWorkers(next.numWorkers());
-            dispatcher.setGlobalJobTimeout(next.jobTimeout());
-            for (String name : next.consume()) {
-                ManagedPipeline p = pipelines.get(name);
-                if (p != null && !previous.consume().contains(name) && !p.consuming()) {
-                    runQuietly(p, p::startConsuming, "resume");
-                }
-            }
-        } finally {
-            management.unlock();
-        }
+        settings = next;
+        queue.setCapacity(next.pipelineSize());
+        dispatcher.setWorkers(next.numWorkers());
+        dispatcher.setGlobalJobTimeout(next.jobTimeout());
+        manager.consumeListed(next.consume().stream().filter(n -> !previous.consume().contains(n)).toList());
         LOG.info("jobs runtime reconfigured: {} workers, queue capacity {}, timeout {} s", next.numWorkers(),
                 next.pipelineSize(), next.timeout());
     }
 
     @Deactivate
     void deactivate() {
-        management.lock();
-        try {
-            active = false;
-            List<ManagedPipeline> all = List.copyOf(pipelines.values());
-            stopTogether(all, "runtime stopped");
-            for (ManagedPipeline p : all) {
-                int held = p.heldCount();
-                if (held > 0) {
-                    LOG.warn("pipeline '{}': {} queued jobs were still held when the runtime stopped", p.name, held);
-                }
-            }
-            pipelines.clear();
-            pipelineOfConfig.clear();
-        } finally {
-            management.unlock();
-        }
-        dispatcher.shutdown(TimeUnit.SECONDS.toMillis(settings.timeout()));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeout());
+        manager.shutdown();
+        // the pipelines gave their running jobs the whole timeout already: the workers get what is left of it
+        dispatcher.shutdown(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         timers.shutdownNow();
-        relay.shutdown();
+        callbacks.shutdown();
+        lifecycle.shutdown();
         LOG.info("jobs runtime stopped");
     }
 
@@ -175,63 +151,14 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             policyOption = ReferencePolicyOption.GREEDY)
     void addConstructor(Constructor constructor, Map<String, Object> props) {
         String name = driverName(constructor, props);
-        long serviceId = (Long) props.get(Constants.SERVICE_ID);
-        management.lock();
-        try {
-            Optional<DriverRegistry.Entry> before = drivers.add(new DriverRegistry.Entry(name, constructor, serviceId));
-            if (before.isPresent()) {
-                LOG.error("two drivers claim driver.name={}: service {} serves, service {} waits as stand-by", name,
-                        before.get().serviceId(), serviceId);
-                return;
-            }
-            LOG.info("driver {} available", name);
-            if (active) {
-                for (ManagedPipeline p : pipelinesOf(name)) {
-                    if (p.driver() == null) {
-                        startDriver(p);
-                    }
-                }
-            }
-        } finally {
-            management.unlock();
+        if (name == null) {
+            return;
         }
-        post("driver/ADDED", Map.of("driver", name));
+        manager.constructorAdded(name, constructor, (Long) props.get(Constants.SERVICE_ID));
     }
 
     void removeConstructor(Constructor constructor) {
-        String name;
-        management.lock();
-        try {
-            Optional<DriverRegistry.Entry> removed = drivers.remove(constructor);
-            if (removed.isEmpty()) {
-                return;
-            }
-            name = removed.get().name();
-            Optional<DriverRegistry.Entry> successor = drivers.active(name);
-            boolean wasServing = successor.isEmpty() || successor.get().serviceId() > removed.get().serviceId();
-            if (!wasServing) {
-                return;
-            }
-            LOG.info("driver {} {}", name, successor.isPresent() ? "replaced by its stand-by" : "unavailable");
-            if (active) {
-                List<ManagedPipeline> affected = pipelinesOf(name);
-                stopTogether(affected, "driver " + name + " unavailable");
-                for (ManagedPipeline p : affected) {
-                    int held = p.heldCount();
-                    if (held > 0) {
-                        LOG.info("pipeline '{}': {} jobs held until driver {} returns", p.name, held, name);
-                    }
-                    if (successor.isPresent()) {
-                        startDriver(p);
-                    } else {
-                        post("pipeline/UNAVAILABLE", Map.of("pipeline", p.name, "driver", name, "held", held));
-                    }
-                }
-            }
-        } finally {
-            management.unlock();
-        }
-        post("driver/REMOVED", Map.of("driver", name));
+        manager.constructorRemoved(constructor);
     }
 
     // ---- handlers and events -----------------------------------------------------------------------------
@@ -271,101 +198,36 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
 
     @Override
     public void configure(String pid, Map<String, ?> props) {
-        Map<String, Object> options = pipelineOptions(pid, props);
-        String name = String.valueOf(options.get(OPTION_NAME));
         Pipeline definition;
         try {
-            definition = Pipeline.of(options);
+            definition = Pipeline.of(pipelineOptions(pid, props));
         } catch (JobsException e) {
             LOG.error("configuration {}: {}", pid, e.getMessage());
             return;
         }
-        management.lock();
-        try {
-            String previousName = pipelineOfConfig.get(pid);
-            ManagedPipeline existing = previousName == null ? null : pipelines.get(previousName);
-            if (existing != null && !previousName.equals(name)) {
-                removePipeline(existing, "renamed to '" + name + "'");
-                pipelineOfConfig.remove(pid);
-                existing = null;
-            }
-            ManagedPipeline clash = pipelines.get(name);
-            if (existing == null && clash != null) {
-                LOG.error("configuration {}: pipeline name '{}' is already used by {}", pid, name,
-                        clash.configKey != null ? "configuration " + clash.configKey : "a declared pipeline");
-                return;
-            }
-            PipelineOptions parsed;
-            String problem = null;
-            try {
-                parsed = PipelineOptions.of(definition);
-            } catch (JobsException e) {
-                parsed = PipelineOptions.FALLBACK;
-                problem = e.getMessage();
-            }
-            boolean consume = consumesOnStart(definition, parsed, true);
-            if (existing != null) {
-                existing.detach("reconfiguring", TimeUnit.SECONDS.toMillis(settings.timeout()));
-                existing.redefine(definition, parsed);
-                existing.consumeOnAttach(consume);
-                if (problem != null) {
-                    existing.unavailable(problem);
-                    LOG.error("configuration {}: {}", pid, problem);
-                } else {
-                    startDriver(existing);
-                }
-                LOG.info("pipeline '{}' reconfigured", name);
-                post("pipeline/UPDATED", Map.of("pipeline", name));
-                return;
-            }
-            ManagedPipeline created = new ManagedPipeline(name, ManagedPipeline.Origin.CONFIGURED, pid, definition,
-                    parsed, consume);
-            pipelines.put(name, created);
-            pipelineOfConfig.put(pid, name);
-            if (problem != null) {
-                created.unavailable(problem);
-                LOG.error("configuration {}: {}", pid, problem);
-            } else {
-                startDriver(created);
-            }
-            LOG.info("pipeline '{}' created from configuration ({} driver{})", name, definition.driver(),
-                    created.consuming() ? ", consuming" : ", paused");
-        } finally {
-            management.unlock();
-        }
-        post("pipeline/CREATED", Map.of("pipeline", name));
+        manager.configure(pid, definition);
     }
 
     @Override
     public void unconfigure(String pid) {
-        String name;
-        management.lock();
-        try {
-            name = pipelineOfConfig.remove(pid);
-            ManagedPipeline p = name == null ? null : pipelines.get(name);
-            if (p == null || p.origin != ManagedPipeline.Origin.CONFIGURED) {
-                return;
-            }
-            removePipeline(p, "configuration deleted");
-        } finally {
-            management.unlock();
-        }
+        manager.unconfigure(pid);
     }
 
-    // ---- the Jobs service --------------------------------------------------------------------------------
+    // ---- the producer's service ----------------------------------------------------------------------------
 
     @Override
     public void push(Message message) {
         ManagedPipeline pipeline = target(message);
-        CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
         int timeout = settings.timeout();
         try {
-            stored.get(TimeUnit.SECONDS.toMillis(timeout) + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            pipeline.push(message).toCompletableFuture().get(TimeUnit.SECONDS.toMillis(timeout)
+                    + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             pipeline.counters.pushed.increment();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             pipeline.counters.pushErrors.increment();
-            throw new JobsException("pipeline '" + pipeline.name + "': interrupted while pushing job " + message.id());
+            throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name
+                    + "': interrupted while pushing job " + message.id());
         } catch (ExecutionException e) {
             pipeline.counters.pushErrors.increment();
             throw pushFailure(pipeline, message, e.getCause());
@@ -384,28 +246,47 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
-        if (!stored.isDone()) {
-            stored = stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.timeout()) + DRIVER_GRACE_MILLIS,
-                    TimeUnit.MILLISECONDS);
+        if (stored.isDone()) {
+            // settled already (an in-process driver): complete on the caller's thread, no hand-off
+            return settledPush(pipeline, message, stored);
         }
-        return stored.handle((ok, failure) -> {
-            if (failure == null) {
-                pipeline.counters.pushed.increment();
-                return null;
-            }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.timeout()) + DRIVER_GRACE_MILLIS,
+                TimeUnit.MILLISECONDS).whenCompleteAsync((ok, failure) -> {
+                    if (failure == null) {
+                        pipeline.counters.pushed.increment();
+                        result.complete(null);
+                    } else {
+                        pipeline.counters.pushErrors.increment();
+                        result.completeExceptionally(asyncFailure(pipeline, message, failure));
+                    }
+                }, callbacks);
+        return result;
+    }
+
+    private CompletableFuture<Void> settledPush(ManagedPipeline pipeline, Message message,
+            CompletableFuture<Void> stored) {
+        try {
+            stored.join();
+            pipeline.counters.pushed.increment();
+            return stored;
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
             pipeline.counters.pushErrors.increment();
-            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                    ? failure.getCause()
-                    : failure;
-            throw cause instanceof TimeoutException ? notStoredInTime(pipeline, message, settings.timeout())
-                    : pushFailure(pipeline, message, cause);
-        });
+            return CompletableFuture.failedFuture(asyncFailure(pipeline, message, e));
+        }
+    }
+
+    private JobsException asyncFailure(ManagedPipeline pipeline, Message message, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof TimeoutException ? notStoredInTime(pipeline, message, settings.timeout())
+                : pushFailure(pipeline, message, cause);
     }
 
     @Override
     public List<PushResult> pushBatch(List<Message> messages) {
         if (messages == null) {
-            throw new JobsException("pushBatch: messages are required");
+            throw new JobsException(Kind.BAD_INPUT, "pushBatch: messages are required");
         }
         List<CompletableFuture<Void>> pending = new ArrayList<>(messages.size());
         for (Message m : messages) {
@@ -416,209 +297,150 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             String id = messages.get(i) == null ? null : messages.get(i).id();
             try {
                 pending.get(i).join();
-                results.add(new PushResult(id, null));
+                results.add(PushResult.accepted(id));
             } catch (CompletionException e) {
                 Throwable cause = e.getCause();
-                results.add(new PushResult(id, cause instanceof JobsException ? (JobsException) cause
+                results.add(PushResult.failed(id, cause instanceof JobsException ? (JobsException) cause
                         : new JobsException("push of job " + id + " failed: " + cause, cause)));
             }
         }
         return results;
     }
 
+    // ---- the operator's service ----------------------------------------------------------------------------
+
     @Override
     public void pause(String pipeline) {
-        management.lock();
-        try {
-            ManagedPipeline p = existing(pipeline);
-            p.stopConsuming();
-        } finally {
-            management.unlock();
-        }
+        ManagedPipeline p = manager.existing(pipeline);
+        awaitTransition(p.lane.run(p::pause), p.name, "pause");
         post("pipeline/PAUSED", Map.of("pipeline", pipeline));
     }
 
     @Override
     public void resume(String pipeline) {
-        management.lock();
-        try {
-            ManagedPipeline p = existing(pipeline);
-            p.startConsuming();
-        } finally {
-            management.unlock();
+        ManagedPipeline p = manager.existing(pipeline);
+        if (p.phase() == PipelinePhase.INVALID) {
+            throw new JobsException(Kind.BAD_INPUT, "pipeline '" + p.name + "': cannot resume: " + p.problem());
         }
+        awaitTransition(p.lane.run(p::resume), p.name, "resume");
         post("pipeline/RESUMED", Map.of("pipeline", pipeline));
     }
 
     @Override
     public List<String> list() {
-        return pipelines.keySet().stream().sorted().toList();
+        return manager.all().stream().map(p -> p.name).toList();
     }
 
     @Override
     public void declare(Map<String, String> options) {
         if (options == null) {
-            throw new JobsException("declare: options are required");
+            throw new JobsException(Kind.BAD_INPUT, "declare: options are required");
         }
         Pipeline definition = Pipeline.of(options);
-        PipelineOptions parsed = PipelineOptions.of(definition);
-        String name = definition.name();
-        management.lock();
-        try {
-            if (!active) {
-                throw new JobsException("declare '" + name + "': the runtime is stopping");
-            }
-            if (pipelines.containsKey(name)) {
-                throw new JobsException("pipeline '" + name + "' already exists");
-            }
-            DriverRegistry.Entry driver = drivers.active(definition.driver())
-                    .orElseThrow(() -> new JobsException("pipeline '" + name + "': unknown driver '"
-                            + definition.driver() + "' (registered: " + String.join(", ", drivers.names()) + ")"));
-            ManagedPipeline created = new ManagedPipeline(name, ManagedPipeline.Origin.DECLARED, null, definition,
-                    parsed, consumesOnStart(definition, parsed, false));
-            Driver built = driver.constructor().driverFromPipeline(withTimeout(definition), queue);
-            pipelines.put(name, created);
-            try {
-                created.attach(built, settings.timeout());
-            } catch (RuntimeException e) {
-                pipelines.remove(name);
-                created.detach("declare failed", 0);
-                throw e;
-            }
-            LOG.info("pipeline '{}' declared ({} driver{})", name, definition.driver(),
+        ManagedPipeline created = awaitTransition(manager.declare(definition), definition.name(), "declare");
+        if (created != null) {
+            LOG.info("pipeline '{}' declared ({} driver{})", created.name, definition.driver(),
                     created.consuming() ? ", consuming" : ", paused");
-        } finally {
-            management.unlock();
         }
-        post("pipeline/CREATED", Map.of("pipeline", name));
+        post("pipeline/CREATED", Map.of("pipeline", definition.name()));
     }
 
     @Override
     public void destroy(String pipeline) {
-        management.lock();
-        try {
-            ManagedPipeline p = existing(pipeline);
-            if (p.configKey != null) {
-                pipelineOfConfig.remove(p.configKey);
-                LOG.warn("pipeline '{}' destroyed while its configuration {} still exists", pipeline, p.configKey);
-            }
-            removePipeline(p, "destroyed");
-        } finally {
-            management.unlock();
-        }
+        awaitTransition(manager.destroy(pipeline), pipeline, "destroy");
     }
 
     @Override
     public List<State> stat() {
         List<State> states = new ArrayList<>();
-        for (ManagedPipeline p : pipelines.values()) {
+        for (ManagedPipeline p : manager.all()) {
             states.add(p.state());
         }
-        states.sort(Comparator.comparing(State::pipeline));
         return states;
     }
 
     @Override
     public State stat(String pipeline) {
-        return existing(pipeline).state();
+        return manager.existing(pipeline).state();
     }
 
     @Override
     public PipelineStats stats(String pipeline) {
-        ManagedPipeline p = existing(pipeline);
+        ManagedPipeline p = manager.existing(pipeline);
         return p.counters.snapshot(p.name, p.state());
+    }
+
+    /** Waits until the lifecycle transitions queued so far have run; for tests and scripts. */
+    void awaitTransitions(long timeoutMillis) throws Exception {
+        manager.quiesce().get(timeoutMillis, TimeUnit.MILLISECONDS);
     }
 
     // ---- internals ---------------------------------------------------------------------------------------
 
-    /** Builds and attaches a driver for a pipeline, or records why it cannot have one now. */
-    private void startDriver(ManagedPipeline p) {
-        Pipeline definition = p.definition();
-        Optional<DriverRegistry.Entry> entry = drivers.active(definition.driver());
-        if (entry.isEmpty()) {
-            p.unavailable("driver " + definition.driver() + " unavailable (no driver service with driver.name="
-                    + definition.driver() + "; registered: " + String.join(", ", drivers.names()) + ")");
-            return;
+    /**
+     * Waits for an operator's transition, at most {@code timeout}. From a worker thread it does not wait: the
+     * transition may wait for the very job that asked for it (a handler destroying its own pipeline).
+     *
+     * @return the transition's result, or {@code null} when not waited for
+     */
+    private <T> T awaitTransition(CompletableFuture<T> transition, String pipeline, String what) {
+        if (Dispatcher.isWorkerThread()) {
+            transition.whenComplete((ok, failure) -> {
+                if (failure != null) {
+                    LOG.error("pipeline '{}': {} (asked by a running job) failed: {}", pipeline, what,
+                            failure instanceof CompletionException ? failure.getCause() : failure);
+                }
+            });
+            return null;
         }
+        int timeout = settings.timeout();
         try {
-            Driver driver = p.origin == ManagedPipeline.Origin.CONFIGURED
-                    ? entry.get().constructor().driverFromConfig(p.configKey, queue, withTimeout(definition))
-                    : entry.get().constructor().driverFromPipeline(withTimeout(definition), queue);
-            p.attach(driver, settings.timeout());
-            post("pipeline/AVAILABLE", Map.of("pipeline", p.name, "driver", definition.driver()));
-        } catch (RuntimeException | LinkageError e) {
-            String reason = "driver " + definition.driver() + " failed to start the pipeline: " + e.getMessage();
-            LOG.error("pipeline '{}': {}", p.name, reason, e);
-            p.detach(reason, 0);
+            return transition.get(TimeUnit.SECONDS.toMillis(timeout) + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline + "': interrupted during " + what);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof JobsException) {
+                throw (JobsException) cause;
+            }
+            throw new JobsException("pipeline '" + pipeline + "': " + what + " failed: " + cause, cause);
+        } catch (TimeoutException e) {
+            throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline + "': " + what
+                    + " not done within " + timeout + " s (timeout); it goes on in the background");
         }
     }
 
-    /** Stops the drivers of several pipelines first, then gives their running jobs one shared {@code timeout}. */
-    private void stopTogether(List<ManagedPipeline> stopping, String reason) {
-        for (ManagedPipeline p : stopping) {
-            p.stopDriver(reason);
+    private void schedule(Runnable task, long delayMillis) {
+        try {
+            timers.schedule(() -> callbacks.execute(task), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("runtime stopping: a deferred task is dropped");
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.timeout());
-        for (ManagedPipeline p : stopping) {
-            p.awaitIdle(deadline);
-        }
-    }
-
-    private void removePipeline(ManagedPipeline p, String why) {
-        p.detach(why, TimeUnit.SECONDS.toMillis(settings.timeout()));
-        int discarded = p.discardHeld();
-        pipelines.remove(p.name);
-        if (discarded > 0) {
-            LOG.warn("pipeline '{}' {}: {} queued jobs discarded", p.name, why, discarded);
-        } else {
-            LOG.info("pipeline '{}' {}", p.name, why);
-        }
-        post("pipeline/DESTROYED", Map.of("pipeline", p.name, "discarded", discarded, "reason", why));
     }
 
     private ManagedPipeline target(Message message) {
         if (message == null) {
-            throw new JobsException("push: message is required");
+            throw new JobsException(Kind.BAD_INPUT, "push: message is required");
         }
         String name = message.pipeline();
         if (name == null || name.isBlank()) {
-            throw new JobsException("job '" + message.name() + "' (" + message.id() + "): no pipeline given");
+            throw new JobsException(Kind.BAD_INPUT, "job '" + message.name() + "' (" + message.id()
+                    + "): no pipeline given");
         }
-        ManagedPipeline pipeline = pipelines.get(name);
+        ManagedPipeline pipeline = manager.get(name);
         if (pipeline == null) {
-            throw new JobsException("unknown pipeline '" + name + "' (job '" + message.name() + "', "
-                    + message.id() + ")");
+            throw new JobsException(Kind.UNKNOWN_PIPELINE, "unknown pipeline '" + name + "' (job '"
+                    + message.name() + "', " + message.id() + ")");
         }
         int max = settings.maxJobSize();
         if (message.payloadSize() > max) {
             pipeline.counters.pushErrors.increment();
-            throw new JobsException("pipeline '" + name + "': job '" + message.name() + "' (" + message.id()
-                    + ") has a payload of " + message.payloadSize() + " bytes, over max_job_size " + max);
+            throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "': job '" + message.name() + "' ("
+                    + message.id() + ") has a payload of " + message.payloadSize() + " bytes, over max_job_size "
+                    + max);
         }
         return pipeline;
-    }
-
-    private ManagedPipeline existing(String name) {
-        ManagedPipeline p = name == null ? null : pipelines.get(name);
-        if (p == null) {
-            throw new JobsException("unknown pipeline '" + name + "'");
-        }
-        return p;
-    }
-
-    private List<ManagedPipeline> pipelinesOf(String driver) {
-        return pipelines.values().stream().filter(p -> p.definition().driver().equals(driver))
-                .sorted(Comparator.comparing(p -> p.name)).toList();
-    }
-
-    /** A configured pipeline consumes unless it says otherwise; any pipeline listed in {@code consume} does. */
-    private boolean consumesOnStart(Pipeline definition, PipelineOptions options, boolean configured) {
-        return settings.consume().contains(definition.name()) || (configured && options.consume());
-    }
-
-    /** Drivers read the runtime's timeout from the pipeline unless the pipeline sets its own. */
-    private Pipeline withTimeout(Pipeline definition) {
-        return definition.has("timeout") ? definition : definition.with("timeout", settings.timeout());
     }
 
     private static Map<String, Object> pipelineOptions(String pid, Map<String, ?> props) {
@@ -662,6 +484,11 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             own = null;
         }
         if (name == null || name.isBlank()) {
+            if (own == null || own.isBlank()) {
+                LOG.error("driver constructor service {} has no {} property and no name(): ignored",
+                        props.get(Constants.SERVICE_ID), Constructor.DRIVER_NAME);
+                return null;
+            }
             LOG.warn("driver constructor service {} has no {} property; using its name() '{}'",
                     props.get(Constants.SERVICE_ID), Constructor.DRIVER_NAME, own);
             return own;
@@ -679,14 +506,6 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         } catch (JobsException e) {
             LOG.error("{}; keeping the previous settings", e.getMessage());
             return settings;
-        }
-    }
-
-    private void runQuietly(ManagedPipeline p, Runnable action, String what) {
-        try {
-            action.run();
-        } catch (RuntimeException e) {
-            LOG.error("pipeline '{}': {} failed: {}", p.name, what, e.getMessage());
         }
     }
 
@@ -710,15 +529,26 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     }
 
     private static JobsException notStoredInTime(ManagedPipeline pipeline, Message message, int timeout) {
-        return new JobsException("pipeline '" + pipeline.name + "': job " + message.id() + " was not stored within "
-                + timeout + " s (timeout)");
+        return new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name + "': job " + message.id()
+                + " was not confirmed within " + timeout + " s (timeout); it may have been stored");
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger ids = new AtomicInteger();
         return r -> {
-            Thread t = new Thread(r, name);
+            Thread t = new Thread(r, name + "-" + ids.getAndIncrement());
             t.setDaemon(true);
             return t;
         };
+    }
+
+    /** A pool whose threads come when needed and end after a few idle seconds. */
+    private static ThreadPoolExecutor elastic(String name, int maxThreads) {
+        ThreadPoolExecutor pool = maxThreads == Integer.MAX_VALUE
+                ? new ThreadPoolExecutor(0, maxThreads, 5, TimeUnit.SECONDS, new SynchronousQueue<>(), daemon(name))
+                : new ThreadPoolExecutor(maxThreads, maxThreads, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                        daemon(name));
+        pool.allowCoreThreadTimeOut(maxThreads != Integer.MAX_VALUE);
+        return pool;
     }
 }

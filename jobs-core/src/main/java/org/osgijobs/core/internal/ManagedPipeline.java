@@ -1,12 +1,17 @@
 package org.osgijobs.core.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.osgijobs.api.JobsException;
+import org.osgijobs.api.JobsException.Kind;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Driver;
@@ -15,15 +20,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One pipeline as the runtime keeps it: its definition, the driver serving it while that driver's constructor is
- * present, the jobs held for it while it has no driver, and its counters.
+ * One pipeline as the runtime keeps it: its definition, its lifecycle ({@link PipelinePhase}), the driver serving
+ * it, the jobs held for it while it has none, and its counters.
  * <p>
- * Driver transitions ({@link #attach}, {@link #detach}) are made by the runtime under its management lock; the
- * push and dispatch paths only read the volatile driver reference. Calls into the driver are made outside this
- * object's monitor, which guards only {@code held}.
+ * Transitions ({@link #start}, {@link #stopDriver}, {@link #redefine}, {@link #destroy}, {@link #pause},
+ * {@link #resume}) run one at a time on the pipeline's {@link Lane}; they call drivers outside this object's
+ * monitor, which guards the phase, the published driver and the held jobs together, so that a job kept during a
+ * driver swap either reaches the new driver's backlog before the driver is published or goes to the new driver.
+ * The push and dispatch paths read the volatile driver reference and take no lock while a driver serves.
  */
 final class ManagedPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ManagedPipeline.class);
+
+    /** Pushes that may wait at once for a driver being swapped in; beyond, pushes fail (bounded memory). */
+    static final int MAX_WAITING_PUSHES = 10_000;
+    /** How soon held jobs that a driver refused are offered to it again. */
+    static final long RESTORE_RETRY_MILLIS = 1000;
 
     /** Where a pipeline comes from. */
     enum Origin {
@@ -37,29 +49,51 @@ final class ManagedPipeline {
     final Origin origin;
     final String configKey;
     final PipelineCounters counters = new PipelineCounters();
+    final Lane lane;
+    private final PipelineHost host;
 
     private volatile Pipeline definition;
     private volatile PipelineOptions options;
     private volatile Driver driver;
-    private volatile String unavailableReason;
-    private volatile boolean consuming;
-    /** Whether {@code run} was called on the current driver; guarded by the runtime's management lock. */
-    private boolean started;
-    private final List<Message> held = new ArrayList<>();
+    private volatile PipelinePhase phase;
 
+    // guarded by this
+    private String problem;
+    private boolean consuming;
+    private CompletableFuture<Driver> nextDriver = new CompletableFuture<>();
+    private long awaitDriverUntil;
+    private int waitingPushes;
+    private boolean restoreScheduled;
+    private final ArrayDeque<Message> held = new ArrayDeque<>();
+    // confined to the lane
+    private boolean started;
+
+    /**
+     * @param problem   why the options are invalid, or {@code null}
+     * @param consuming whether it consumes once a driver serves it
+     */
     ManagedPipeline(String name, Origin origin, String configKey, Pipeline definition, PipelineOptions options,
-            boolean consuming) {
+            String problem, boolean consuming, PipelineHost host, Lane lane) {
         this.name = name;
         this.origin = origin;
         this.configKey = configKey;
         this.definition = definition;
         this.options = options;
+        this.host = host;
+        this.lane = lane;
         this.consuming = consuming;
-        this.unavailableReason = "driver " + definition.driver() + " unavailable";
+        this.problem = problem != null ? problem : "driver " + definition.driver() + " not started yet";
+        this.phase = problem != null ? PipelinePhase.INVALID : PipelinePhase.WAITING_FOR_DRIVER;
+        // a pipeline just created is about to get its driver: pushes may wait for it as for a swap
+        this.awaitDriverUntil = System.nanoTime() + host.driverWaitNanos();
     }
 
     Pipeline definition() {
         return definition;
+    }
+
+    PipelineOptions options() {
+        return options;
     }
 
     RetryPolicy retry() {
@@ -70,196 +104,460 @@ final class ManagedPipeline {
         return options.jobTimeout();
     }
 
-    boolean consuming() {
+    PipelinePhase phase() {
+        return phase;
+    }
+
+    synchronized boolean consuming() {
         return consuming;
     }
 
-    Driver driver() {
-        return driver;
+    /** @return why the pipeline has no driver or its options are invalid, or {@code null} while served */
+    synchronized String problem() {
+        return driver != null ? null : problem;
     }
 
-    /** Replaces the definition; only while detached. */
-    void redefine(Pipeline newDefinition, PipelineOptions newOptions) {
-        this.definition = newDefinition;
-        this.options = newOptions;
-    }
-
-    /** Records why the pipeline has no driver; shown in its state and in push errors. */
-    void unavailable(String reason) {
-        this.unavailableReason = reason;
-    }
+    // ---- the push path -------------------------------------------------------------------------------------
 
     /**
-     * Pushes a job to the driver.
+     * Pushes a job to the driver; while a driver is being swapped in, waits for it (without blocking the caller)
+     * up to the runtime's {@code driver_wait}.
      *
      * @return the driver's completion, or a failed stage naming why the pipeline cannot take jobs
      */
     CompletionStage<Void> push(Message message) {
         Driver current = driver;
-        if (current == null) {
-            return CompletableFuture.failedFuture(new JobsException("pipeline '" + name + "': " + unavailableReason));
+        if (current != null) {
+            return pushTo(current, message, true);
         }
+        return pushWhenServed(message);
+    }
+
+    private CompletionStage<Void> pushTo(Driver target, Message message, boolean retryOnSwap) {
+        CompletionStage<Void> stage;
         try {
-            return current.push(message);
+            stage = target.push(message);
         } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
+            stage = CompletableFuture.failedFuture(e);
+        }
+        if (retryOnSwap && driver != target && failedAlready(stage)) {
+            // the driver stopped between our read and its push: the job goes to the next one
+            return pushWhenServed(message);
+        }
+        return stage;
+    }
+
+    private static boolean failedAlready(CompletionStage<Void> stage) {
+        try {
+            return stage.toCompletableFuture().isCompletedExceptionally();
+        } catch (UnsupportedOperationException e) {
+            return false;
         }
     }
 
+    private CompletionStage<Void> pushWhenServed(Message message) {
+        CompletableFuture<Driver> next;
+        long waitNanos;
+        Driver current;
+        synchronized (this) {
+            current = driver;
+            if (current == null) {
+                PipelinePhase now = phase;
+                if (now == PipelinePhase.INVALID || now == PipelinePhase.DESTROYED) {
+                    return CompletableFuture.failedFuture(unavailable());
+                }
+                waitNanos = now.swapping() ? host.driverWaitNanos() : awaitDriverUntil - System.nanoTime();
+                if (waitNanos <= 0) {
+                    return CompletableFuture.failedFuture(unavailable());
+                }
+                if (waitingPushes >= MAX_WAITING_PUSHES) {
+                    return CompletableFuture.failedFuture(new JobsException(Kind.UNAVAILABLE, prefix()
+                            + problem + "; " + MAX_WAITING_PUSHES + " pushes already wait for its driver"));
+                }
+                waitingPushes++;
+                next = nextDriver;
+            } else {
+                next = null;
+                waitNanos = 0;
+            }
+        }
+        if (next == null) {
+            return pushTo(current, message, true);
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        next.copy().orTimeout(waitNanos, TimeUnit.NANOSECONDS).whenComplete((served, failure) -> {
+            synchronized (this) {
+                waitingPushes--;
+            }
+            host.callbacks().execute(() -> {
+                if (failure != null) {
+                    Throwable cause = failure instanceof TimeoutException ? unavailable() : failure;
+                    result.completeExceptionally(cause);
+                } else {
+                    pushTo(served, message, true).whenComplete((ok, error) -> {
+                        if (error != null) {
+                            result.completeExceptionally(error);
+                        } else {
+                            result.complete(null);
+                        }
+                    });
+                }
+            });
+        });
+        return result;
+    }
+
+    private synchronized JobsException unavailable() {
+        Kind kind = phase == PipelinePhase.INVALID ? Kind.BAD_INPUT : Kind.UNAVAILABLE;
+        String why = phase == PipelinePhase.DESTROYED ? "destroyed" : problem;
+        return new JobsException(kind, prefix() + why);
+    }
+
     /**
-     * Keeps a job that could not go back to its driver (the driver stopped meanwhile): it goes to the current
-     * driver if there is one again, otherwise it waits for the next one.
+     * Keeps a job that could not go back to its driver (the driver stopped meanwhile, or an auto-acked job that
+     * must run again): it goes to the current driver if there is one, otherwise it waits for the next one.
      */
     void keep(Message message) {
         Driver current;
         synchronized (this) {
+            if (phase == PipelinePhase.DESTROYED) {
+                LOG.warn("pipeline '{}' is destroyed: job {} ({}) is dropped", name, message.id(), message.name());
+                return;
+            }
             current = driver;
             if (current == null) {
                 held.add(message);
                 return;
             }
         }
-        push(message).whenComplete((ok, failure) -> {
+        pushTo(current, message, false).whenComplete((ok, failure) -> {
             if (failure != null) {
-                synchronized (this) {
-                    held.add(message);
-                }
+                keepAfterRefusal(message, current, failure);
             }
         });
     }
 
-    /**
-     * Starts serving the pipeline with a new driver: jobs held meanwhile are pushed into it first, then it starts
-     * consuming if the pipeline is consuming.
-     *
-     * @param newDriver      the driver
-     * @param timeoutSeconds how long each held job may take to be stored
-     */
-    void attach(Driver newDriver, int timeoutSeconds) {
-        List<Message> backlog;
+    private void keepAfterRefusal(Message message, Driver refusing, Throwable failure) {
+        boolean swapped;
         synchronized (this) {
-            backlog = new ArrayList<>(held);
-            held.clear();
-            driver = newDriver;
-            unavailableReason = null;
-        }
-        int restored = 0;
-        for (Message message : backlog) {
-            try {
-                newDriver.push(message).toCompletableFuture().get(timeoutSeconds, TimeUnit.SECONDS);
-                restored++;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                keepAll(backlog.subList(restored, backlog.size()));
-                break;
-            } catch (Exception e) {
-                LOG.error("pipeline '{}': could not restore job {} into the new driver, keeping it: {}", name,
-                        message.id(), e.getMessage());
-                keep(message);
-                restored++;
+            swapped = driver != refusing;
+            if (!swapped) {
+                held.add(message);
+                LOG.warn("pipeline '{}': driver refused job {} ({}); held and offered again: {}", name,
+                        message.id(), message.name(), failure.getMessage());
+                scheduleRestore();
             }
         }
-        if (!backlog.isEmpty()) {
+        if (swapped) {
+            keep(message); // the driver changed under us: the new one (or the held backlog) takes it
+        }
+    }
+
+    /** Guarded by this. */
+    private void scheduleRestore() {
+        if (restoreScheduled) {
+            return;
+        }
+        restoreScheduled = true;
+        host.later(() -> lane.run(this::restoreHeld), RESTORE_RETRY_MILLIS);
+    }
+
+    /** On the lane: offers the held jobs to the serving driver again. */
+    private void restoreHeld() {
+        Driver current;
+        synchronized (this) {
+            restoreScheduled = false;
+            current = driver;
+            if (current == null || held.isEmpty()) {
+                return;
+            }
+        }
+        List<Message> batch = takeHeld();
+        List<Message> refused = pushAll(current, batch);
+        if (!refused.isEmpty()) {
+            synchronized (this) {
+                prependHeld(refused);
+                scheduleRestore();
+            }
+        }
+    }
+
+    // ---- transitions, on the lane --------------------------------------------------------------------------
+
+    /**
+     * WAITING_FOR_DRIVER → STARTING → RUNNING: builds a driver from the constructor serving the pipeline's kind,
+     * pushes the held jobs into it, publishes it, and runs it if the pipeline consumes. Stays waiting when no
+     * constructor serves the kind; becomes INVALID when the driver refuses the options.
+     */
+    void start() {
+        Pipeline def = definition;
+        Optional<DriverRegistry.Entry> entry = host.constructor(def.driver());
+        synchronized (this) {
+            if (phase != PipelinePhase.WAITING_FOR_DRIVER) {
+                return;
+            }
+            if (entry.isEmpty()) {
+                problem = "driver " + def.driver() + " unavailable (no driver service with driver.name="
+                        + def.driver() + "; registered: " + host.registeredDrivers() + ")";
+                return;
+            }
+            move(PipelinePhase.STARTING);
+        }
+        Driver built;
+        try {
+            built = build(entry.get(), def);
+        } catch (JobsException e) {
+            // expected bad input (a malformed driver option, a refused queue): one line, no trace
+            LOG.error("pipeline '{}': {}", name, e.getMessage());
+            becomeInvalid(e.getMessage());
+            return;
+        } catch (RuntimeException | LinkageError e) {
+            String reason = "driver " + def.driver() + " failed to start the pipeline: " + e;
+            LOG.error("pipeline '{}': {}", name, reason, e);
+            synchronized (this) {
+                problem = reason;
+                move(PipelinePhase.WAITING_FOR_DRIVER);
+            }
+            return;
+        }
+        publishAfterBacklog(built);
+        boolean consume;
+        synchronized (this) {
+            consume = consuming;
+        }
+        started = false;
+        if (consume) {
+            runDriver(built, def);
+        }
+        host.post("pipeline/AVAILABLE", Map.of("pipeline", name, "driver", def.driver()));
+    }
+
+    private Driver build(DriverRegistry.Entry entry, Pipeline def) {
+        Pipeline withTimeout = def.has("timeout") ? def : def.with("timeout", host.timeoutSeconds());
+        Driver built = origin == Origin.CONFIGURED
+                ? entry.constructor().driverFromConfig(configKey, host.queue(), withTimeout)
+                : entry.constructor().driverFromPipeline(withTimeout, host.queue());
+        if (built == null) {
+            throw new IllegalStateException("constructor " + entry.name() + " built no driver");
+        }
+        return built;
+    }
+
+    /** Restores the held jobs into the new driver and publishes it once none is left, so FIFO holds. */
+    private void publishAfterBacklog(Driver built) {
+        int restored = 0;
+        while (true) {
+            List<Message> batch;
+            synchronized (this) {
+                if (held.isEmpty()) {
+                    publish(built);
+                    break;
+                }
+                batch = takeHeldLocked();
+            }
+            List<Message> refused = pushAll(built, batch);
+            restored += batch.size() - refused.size();
+            if (!refused.isEmpty()) {
+                synchronized (this) {
+                    prependHeld(refused);
+                    publish(built);
+                    scheduleRestore();
+                }
+                break;
+            }
+        }
+        if (restored > 0) {
             LOG.info("pipeline '{}': {} held jobs pushed into the new {} driver", name, restored,
                     definition.driver());
         }
-        started = false;
-        if (consuming) {
-            newDriver.run(definition);
+    }
+
+    /** Guarded by this. */
+    private void publish(Driver built) {
+        driver = built;
+        problem = null;
+        awaitDriverUntil = 0;
+        move(PipelinePhase.RUNNING);
+        nextDriver.complete(built);
+    }
+
+    private void runDriver(Driver target, Pipeline def) {
+        try {
+            target.run(def);
             started = true;
+        } catch (RuntimeException e) {
+            LOG.error("pipeline '{}': cannot start consuming: {}", name, e.getMessage());
         }
     }
 
-    /** Sets whether the next attached driver consumes; only while detached. */
-    void consumeOnAttach(boolean consume) {
-        this.consuming = consume;
-    }
-
-    /** Starts or resumes consumption; remembered while the pipeline has no driver. */
-    void startConsuming() {
-        consuming = true;
-        Driver current = driver;
-        if (current == null) {
-            return;
+    /**
+     * RUNNING → STOPPING → WAITING_FOR_DRIVER: intake stops (the driver pauses), the running jobs get until the
+     * deadline, then the driver stops and hands back its in-process jobs, which are held for the next driver.
+     * Pushes go to the old driver until it stops, then wait for the next one.
+     *
+     * @param deadlineNanos a {@link System#nanoTime()} deadline shared by the pipelines that stop together
+     * @param reason        shown in the state and in push errors until a driver serves the pipeline again
+     */
+    void stopDriver(long deadlineNanos, String reason) {
+        Driver old;
+        synchronized (this) {
+            if (phase != PipelinePhase.RUNNING) {
+                if (phase == PipelinePhase.WAITING_FOR_DRIVER) {
+                    problem = reason;
+                }
+                return;
+            }
+            move(PipelinePhase.STOPPING);
+            old = driver;
         }
         if (started) {
-            current.resume(name);
-        } else {
-            current.run(definition);
-            started = true;
+            try {
+                old.pause(name);
+            } catch (RuntimeException e) {
+                LOG.warn("pipeline '{}': driver failed to pause before stopping: {}", name, e.getMessage());
+            }
+        }
+        if (!counters.awaitIdle(deadlineNanos)) {
+            LOG.warn("pipeline '{}': {} jobs still running at the end of the stop's wait; their outcome goes to "
+                    + "the stopped driver or, for jobs that must run again, to the next one", name,
+                    counters.inFlight.get());
+        }
+        synchronized (this) {
+            driver = null;
+            nextDriver = new CompletableFuture<>();
+            problem = reason;
+            awaitDriverUntil = System.nanoTime() + host.driverWaitNanos();
+        }
+        List<Message> handedBack;
+        try {
+            handedBack = old.stop();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.error("pipeline '{}': driver failed to stop cleanly", name, e);
+            handedBack = List.of();
+        }
+        synchronized (this) {
+            prependHeld(handedBack);
+            move(PipelinePhase.WAITING_FOR_DRIVER);
+        }
+        started = false;
+    }
+
+    /**
+     * Applies changed options: the driver stops (jobs held), the new definition takes effect, and a new driver
+     * starts unless the options are invalid. The operator's pause is kept unless the edit changed {@code consume}.
+     */
+    void redefine(Pipeline newDefinition, PipelineOptions newOptions, String newProblem, long deadlineNanos) {
+        stopDriver(deadlineNanos, "reconfiguring");
+        boolean consumeChanged = !newDefinition.getString("consume", "").equals(definition.getString("consume", ""));
+        definition = newDefinition;
+        options = newOptions;
+        synchronized (this) {
+            if (consumeChanged) {
+                consuming = newOptions.consume();
+            }
+            if (newProblem != null) {
+                becomeInvalidLocked(newProblem);
+                return;
+            }
+            move(PipelinePhase.WAITING_FOR_DRIVER);
+            awaitDriverUntil = System.nanoTime() + host.driverWaitNanos();
+        }
+        start();
+    }
+
+    /**
+     * Any phase → DESTROYED: stops the driver (running jobs get until the deadline) and gives up the held jobs.
+     *
+     * @return the jobs that were held, for a renamed pipeline to adopt; the caller discards them otherwise
+     */
+    List<Message> destroy(long deadlineNanos, String reason) {
+        stopDriver(deadlineNanos, reason);
+        synchronized (this) {
+            if (phase == PipelinePhase.DESTROYED) {
+                return List.of();
+            }
+            move(PipelinePhase.DESTROYED);
+            problem = reason;
+            nextDriver.completeExceptionally(new JobsException(Kind.UNKNOWN_PIPELINE, prefix() + reason));
+            return takeHeldLocked();
         }
     }
 
-    /** Pauses consumption; remembered while the pipeline has no driver. */
-    void stopConsuming() {
-        consuming = false;
-        Driver current = driver;
+    /** Takes over jobs of the pipeline this one was renamed from; they go first. */
+    synchronized void adopt(List<Message> jobs) {
+        List<Message> renamed = new ArrayList<>(jobs.size());
+        for (Message m : jobs) {
+            renamed.add(m.toBuilder().pipeline(name).build());
+        }
+        prependHeld(renamed);
+    }
+
+    /** Pauses consumption; remembered while the pipeline has no driver. On the lane. */
+    void pause() {
+        Driver current;
+        synchronized (this) {
+            consuming = false;
+            current = phase == PipelinePhase.RUNNING ? driver : null;
+        }
         if (current != null && started) {
             current.pause(name);
         }
     }
 
     /**
-     * Stops the driver: no new intake, its in-process jobs are held for the next driver, and jobs running in
-     * handlers get up to the given time to finish.
+     * Starts or resumes consumption; remembered while the pipeline has no driver. On the lane.
      *
-     * @param reason shown in the state and in push errors until a driver is attached again
-     * @return the number of jobs now held
+     * @throws JobsException when the options are invalid
      */
-    int detach(String reason, long waitMillis) {
-        stopDriver(reason);
-        awaitIdle(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis));
-        return heldCount();
-    }
-
-    /**
-     * Stops the driver without waiting for running jobs: its in-process jobs are held for the next driver. Used
-     * directly when several pipelines stop together, so that they share one wait ({@link #awaitIdle}).
-     */
-    void stopDriver(String reason) {
-        Driver old;
+    void resume() {
+        Driver current;
         synchronized (this) {
-            old = driver;
-            driver = null;
-            unavailableReason = reason;
+            if (phase == PipelinePhase.INVALID) {
+                throw new JobsException(Kind.BAD_INPUT, prefix() + "cannot resume: " + problem);
+            }
+            consuming = true;
+            current = phase == PipelinePhase.RUNNING ? driver : null;
         }
-        if (old == null) {
+        if (current == null) {
             return;
         }
-        List<Message> handedBack;
-        try {
-            handedBack = old.stop();
-        } catch (RuntimeException e) {
-            LOG.error("pipeline '{}': driver failed to stop cleanly", name, e);
-            handedBack = List.of();
-        }
-        synchronized (this) {
-            held.addAll(0, handedBack);
+        if (started) {
+            current.resume(name);
+        } else {
+            runDriver(current, definition);
+            if (!started) {
+                throw new JobsException(prefix() + "cannot start consuming");
+            }
         }
     }
 
-    /** Forgets the held jobs. @return how many there were */
-    synchronized int discardHeld() {
-        int count = held.size();
-        held.clear();
-        return count;
+    /** Sets the intent to consume without touching a driver (a pipeline listed in {@code consume}). */
+    synchronized void consumeWhenServed() {
+        consuming = true;
     }
 
-    synchronized int heldCount() {
-        return held.size();
-    }
+    // ---- state -----------------------------------------------------------------------------------------------
 
     /** @return the pipeline's state: the driver's view when it has one, otherwise what the runtime holds */
     State state() {
         Driver current = driver;
         if (current != null) {
             try {
-                return current.state();
+                State s = current.state();
+                return phase == PipelinePhase.STOPPING ? s.toBuilder().ready(false).build() : s;
             } catch (RuntimeException e) {
                 return fallbackState("state unavailable: " + e.getMessage());
             }
         }
-        return fallbackState(unavailableReason);
+        String why;
+        synchronized (this) {
+            why = problem;
+        }
+        return fallbackState(why);
+    }
+
+    synchronized int heldCount() {
+        return held.size();
     }
 
     private State fallbackState(String error) {
@@ -269,29 +567,93 @@ final class ManagedPipeline {
         } catch (JobsException e) {
             priority = 0;
         }
-        return new State(name, definition.driver(), name, heldCount(), 0, counters.inFlight.get(), false, priority,
-                error);
+        return State.builder(name).driver(definition.driver()).active(heldCount())
+                .reserved(counters.inFlight.get()).priority(priority).errorMessage(error).build();
     }
 
-    private void keepAll(List<Message> messages) {
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private void becomeInvalid(String why) {
         synchronized (this) {
-            held.addAll(messages);
+            becomeInvalidLocked(why);
+        }
+        host.post("pipeline/INVALID", Map.of("pipeline", name, "error", why));
+    }
+
+    /** Guarded by this: waiting pushes fail at once, naming the problem. */
+    private void becomeInvalidLocked(String why) {
+        move(PipelinePhase.INVALID);
+        problem = why;
+        CompletableFuture<Driver> waiting = nextDriver;
+        nextDriver = new CompletableFuture<>();
+        waiting.completeExceptionally(new JobsException(Kind.BAD_INPUT, prefix() + why));
+    }
+
+    /** Guarded by this. */
+    private void move(PipelinePhase target) {
+        phase = phase.checkMoveTo(target, name);
+    }
+
+    private List<Message> takeHeld() {
+        synchronized (this) {
+            return takeHeldLocked();
         }
     }
 
-    /** Waits until no job of the pipeline runs in a handler, or the deadline ({@link System#nanoTime()}) passes. */
-    void awaitIdle(long deadlineNanos) {
-        while (counters.inFlight.get() > 0 && System.nanoTime() - deadlineNanos < 0) {
+    private List<Message> takeHeldLocked() {
+        List<Message> all = new ArrayList<>(held);
+        held.clear();
+        return all;
+    }
+
+    /** Guarded by this. */
+    private void prependHeld(List<Message> jobs) {
+        for (int i = jobs.size() - 1; i >= 0; i--) {
+            held.addFirst(jobs.get(i));
+        }
+    }
+
+    /**
+     * Pushes jobs into a driver, all in flight together, each waiting up to the runtime's timeout.
+     *
+     * @return the jobs the driver did not take, in their order
+     */
+    private List<Message> pushAll(Driver target, List<Message> jobs) {
+        List<CompletableFuture<Void>> pending = new ArrayList<>(jobs.size());
+        for (Message m : jobs) {
+            CompletionStage<Void> stage;
             try {
-                Thread.sleep(10);
+                stage = target.push(m);
+            } catch (RuntimeException e) {
+                stage = CompletableFuture.failedFuture(e);
+            }
+            pending.add(stage.toCompletableFuture());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(host.timeoutSeconds());
+        List<Message> refused = new ArrayList<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            try {
+                pending.get(i).get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                refused.addAll(jobs.subList(i, jobs.size()));
+                break;
+            } catch (Exception e) {
+                // a timeout may still store it: at least once, as for any push whose outcome is unknown
+                LOG.warn("pipeline '{}': held job {} not taken by the driver: {}", name, jobs.get(i).id(),
+                        e.getCause() != null ? e.getCause().getMessage() : e.toString());
+                refused.add(jobs.get(i));
             }
         }
-        if (counters.inFlight.get() > 0) {
-            LOG.warn("pipeline '{}': {} jobs still running at the end of the wait; their outcome goes to the next "
-                    + "driver", name, counters.inFlight.get());
-        }
+        return refused;
+    }
+
+    private String prefix() {
+        return "pipeline '" + name + "': ";
+    }
+
+    @Override
+    public String toString() {
+        return "pipeline '" + name + "' (" + phase + ")";
     }
 }

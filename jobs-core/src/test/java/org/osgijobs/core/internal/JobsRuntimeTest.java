@@ -42,7 +42,7 @@ public class JobsRuntimeTest {
     @Before
     public void start() {
         addConstructor(drivers);
-        runtime.activate(Map.of("num_workers", 2, "timeout", 5));
+        runtime.activate(Map.of("num_workers", 2, "timeout", 5, "driver_wait", 1));
     }
 
     @After
@@ -52,6 +52,16 @@ public class JobsRuntimeTest {
 
     private void addConstructor(Constructor c) {
         runtime.addConstructor(c, Map.of(Constructor.DRIVER_NAME, c.name(), Constants.SERVICE_ID, serviceIds++));
+        settle();
+    }
+
+    /** Lifecycle transitions run on the runtime's own threads: wait until those queued so far are done. */
+    private void settle() {
+        try {
+            runtime.awaitTransitions(10_000);
+        } catch (Exception e) {
+            throw new AssertionError("transitions did not settle", e);
+        }
     }
 
     private JobHandler handler(String name, int ranking, JobHandler h) {
@@ -67,6 +77,7 @@ public class JobsRuntimeTest {
             props.put(kv[i], kv[i + 1]);
         }
         runtime.configure(pid, props);
+        settle();
     }
 
     private static Message job(String pipeline, String name, String payload) {
@@ -113,6 +124,7 @@ public class JobsRuntimeTest {
         Map<String, Object> props = new HashMap<>(Map.of(Constants.SERVICE_PID, "jobs.pipeline~x", "driver", "test",
                 "felix.fileinstall.filename", "file:/opt/conf/jobs.pipeline-orders.cfg"));
         runtime.configure("jobs.pipeline~x", props);
+        settle();
         assertEquals(List.of("orders"), runtime.list());
     }
 
@@ -261,6 +273,7 @@ public class JobsRuntimeTest {
         assertEquals(4, runtime.stat("r").priority());
         assertEquals(1, runtime.stat("r").active());
         runtime.unconfigure("jobs.pipeline~r");
+        settle();
         assertTrue(runtime.list().isEmpty());
     }
 

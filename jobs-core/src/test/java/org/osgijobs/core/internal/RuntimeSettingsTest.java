@@ -17,7 +17,8 @@ public class RuntimeSettingsTest {
     public void defaults() {
         RuntimeSettings s = RuntimeSettings.defaults();
         assertEquals(Runtime.getRuntime().availableProcessors(), s.numWorkers());
-        assertEquals(1_000_000, s.pipelineSize());
+        assertEquals(100_000, s.pipelineSize());
+        assertEquals(5, s.driverWait());
         assertEquals(60, s.timeout());
         assertEquals(0, s.jobTimeout());
         assertTrue(s.consume().isEmpty());
@@ -40,7 +41,8 @@ public class RuntimeSettingsTest {
     public void malformedValuesNameTheKey() {
         JobsException e = assertThrows(JobsException.class,
                 () -> RuntimeSettings.of(Map.of("num_workers", "two")));
-        assertEquals("configuration 'jobs': 'num_workers' must be an integer, got 'two'", e.getMessage());
+        assertEquals("configuration 'jobs': 'num_workers' must be an integer from 0 to 2147483647, got 'two'",
+                e.getMessage());
         e = assertThrows(JobsException.class, () -> RuntimeSettings.of(Map.of("pipeline_size", 0)));
         assertEquals("configuration 'jobs': 'pipeline_size' must be at least 1, got 0", e.getMessage());
     }

@@ -1,0 +1,440 @@
+package org.osgijobs.core.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.JobsException.Kind;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Constructor;
+import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Queue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the pipelines by name and decides what happens to them when configurations, declarations and driver
+ * constructors come and go. Its decisions are quick and made under one short lock (no driver call, no wait); the
+ * slow part of each decision is a transition queued on the pipeline's {@link Lane}. Framework callbacks
+ * (ConfigAdmin, DS bind) therefore return at once, except a driver's departure, which waits for the pipelines
+ * that used it to stop: after an unbind returns, the departing bundle's drivers must not be used any more.
+ */
+final class PipelineManager implements PipelineHost {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineManager.class);
+    /** A caller waits this much longer than the transition's own deadline, so that its reason reaches it. */
+    static final long GRACE_MILLIS = 1000;
+
+    private final Object lock = new Object();
+    private final Map<String, ManagedPipeline> pipelines = new ConcurrentHashMap<>();
+    // guarded by lock
+    private final Map<String, String> pipelineOfConfig = new HashMap<>();
+    private final DriverRegistry drivers = new DriverRegistry();
+    private boolean active;
+
+    private final Supplier<RuntimeSettings> settings;
+    private final Queue queue;
+    private final Executor lifecycle;
+    private final Executor callbacks;
+    private final Timers timers;
+    private final EventPoster events;
+
+    /** Runs a task later. */
+    interface Timers {
+        void schedule(Runnable task, long delayMillis);
+    }
+
+    /** Posts an event. */
+    interface EventPoster {
+        void post(String topic, Map<String, Object> props);
+    }
+
+    PipelineManager(Supplier<RuntimeSettings> settings, Queue queue, Executor lifecycle, Executor callbacks,
+            Timers timers, EventPoster events) {
+        this.settings = settings;
+        this.queue = queue;
+        this.lifecycle = lifecycle;
+        this.callbacks = callbacks;
+        this.timers = timers;
+        this.events = events;
+    }
+
+    // ---- PipelineHost ----------------------------------------------------------------------------------------
+
+    @Override
+    public int timeoutSeconds() {
+        return settings.get().timeout();
+    }
+
+    @Override
+    public long driverWaitNanos() {
+        return TimeUnit.SECONDS.toNanos(settings.get().driverWait());
+    }
+
+    @Override
+    public Optional<DriverRegistry.Entry> constructor(String driverName) {
+        synchronized (lock) {
+            return drivers.active(driverName);
+        }
+    }
+
+    @Override
+    public String registeredDrivers() {
+        synchronized (lock) {
+            return String.join(", ", drivers.names());
+        }
+    }
+
+    @Override
+    public Queue queue() {
+        return queue;
+    }
+
+    @Override
+    public Executor callbacks() {
+        return callbacks;
+    }
+
+    @Override
+    public void later(Runnable task, long delayMillis) {
+        timers.schedule(task, delayMillis);
+    }
+
+    @Override
+    public void post(String topic, Map<String, Object> props) {
+        events.post(topic, props);
+    }
+
+    // ---- lookups ---------------------------------------------------------------------------------------------
+
+    ManagedPipeline get(String name) {
+        return name == null ? null : pipelines.get(name);
+    }
+
+    ManagedPipeline existing(String name) {
+        ManagedPipeline p = get(name);
+        if (p == null) {
+            throw new JobsException(Kind.UNKNOWN_PIPELINE, "unknown pipeline '" + name + "'");
+        }
+        return p;
+    }
+
+    List<ManagedPipeline> all() {
+        List<ManagedPipeline> all = new ArrayList<>(pipelines.values());
+        all.sort(Comparator.comparing(p -> p.name));
+        return all;
+    }
+
+    // ---- runtime lifecycle -----------------------------------------------------------------------------------
+
+    void activate() {
+        synchronized (lock) {
+            active = true;
+        }
+    }
+
+    /** Stops every pipeline in parallel within one {@code timeout}; returns when all are stopped or it passed. */
+    void shutdown() {
+        List<ManagedPipeline> stopping;
+        synchronized (lock) {
+            active = false;
+            stopping = all();
+            pipelines.clear();
+            pipelineOfConfig.clear();
+        }
+        long deadline = deadline();
+        List<CompletableFuture<?>> stops = new ArrayList<>();
+        for (ManagedPipeline p : stopping) {
+            stops.add(p.lane.submit(() -> p.destroy(deadline, "runtime stopped")).thenAccept(held -> {
+                if (!held.isEmpty()) {
+                    LOG.warn("pipeline '{}': {} queued jobs were still held when the runtime stopped", p.name,
+                            held.size());
+                }
+            }));
+        }
+        awaitAll(stops, deadline, "runtime stop");
+    }
+
+    // ---- drivers ---------------------------------------------------------------------------------------------
+
+    /** A constructor arrived: pipelines waiting for its kind start (on their lanes). */
+    void constructorAdded(String name, Constructor constructor, long serviceId) {
+        List<ManagedPipeline> waiting = List.of();
+        synchronized (lock) {
+            Optional<DriverRegistry.Entry> before = drivers.add(new DriverRegistry.Entry(name, constructor, serviceId));
+            if (before.isPresent()) {
+                LOG.error("two drivers claim driver.name={}: service {} serves, service {} waits as stand-by", name,
+                        before.get().serviceId(), serviceId);
+                return;
+            }
+            if (active) {
+                waiting = pipelinesOf(name);
+            }
+        }
+        LOG.info("driver {} available", name);
+        for (ManagedPipeline p : waiting) {
+            p.lane.run(p::start);
+        }
+        post("driver/ADDED", Map.of("driver", name));
+    }
+
+    /**
+     * A constructor left: the pipelines it served stop together (running jobs share one {@code timeout}), and
+     * start again with the stand-by if there is one. Waits for the stops: the departing drivers must not be used
+     * once this returns.
+     */
+    void constructorRemoved(Constructor constructor) {
+        String name;
+        List<ManagedPipeline> affected;
+        boolean successor;
+        synchronized (lock) {
+            Optional<DriverRegistry.Entry> removed = drivers.remove(constructor);
+            if (removed.isEmpty()) {
+                return;
+            }
+            name = removed.get().name();
+            Optional<DriverRegistry.Entry> next = drivers.active(name);
+            boolean wasServing = next.isEmpty() || next.get().serviceId() > removed.get().serviceId();
+            if (!wasServing) {
+                return;
+            }
+            successor = next.isPresent();
+            affected = active ? pipelinesOf(name) : List.of();
+        }
+        LOG.info("driver {} {}", name, successor ? "replaced by its stand-by" : "unavailable");
+        long deadline = deadline();
+        String reason = "driver " + name + " unavailable";
+        List<CompletableFuture<?>> stops = new ArrayList<>();
+        for (ManagedPipeline p : affected) {
+            stops.add(p.lane.run(() -> {
+                p.stopDriver(deadline, reason);
+                int held = p.heldCount();
+                if (held > 0) {
+                    LOG.info("pipeline '{}': {} jobs held until driver {} returns", p.name, held, name);
+                }
+                if (!successor) {
+                    post("pipeline/UNAVAILABLE", Map.of("pipeline", p.name, "driver", name, "held", held));
+                }
+            }));
+            if (successor) {
+                p.lane.run(p::start);
+            }
+        }
+        awaitAll(stops, deadline, "departure of driver " + name);
+        post("driver/REMOVED", Map.of("driver", name));
+    }
+
+    // ---- configured pipelines --------------------------------------------------------------------------------
+
+    /**
+     * A configuration was created or changed. Bad options do not throw: the pipeline is INVALID and shows why.
+     */
+    void configure(String pid, Pipeline definition) {
+        String name = definition.name();
+        PipelineOptions parsed;
+        String problem = null;
+        try {
+            parsed = PipelineOptions.of(definition);
+        } catch (JobsException e) {
+            parsed = PipelineOptions.FALLBACK;
+            problem = e.getMessage();
+            LOG.error("configuration {}: {}", pid, problem);
+        }
+        PipelineOptions options = parsed;
+        String invalid = problem;
+        synchronized (lock) {
+            if (!active) {
+                return;
+            }
+            String previousName = pipelineOfConfig.get(pid);
+            ManagedPipeline existing = previousName == null ? null : pipelines.get(previousName);
+            ManagedPipeline clash = pipelines.get(name);
+            if (clash != null && clash != existing) {
+                LOG.error("configuration {}: pipeline name '{}' is already used by {}", pid, name,
+                        clash.configKey != null ? "configuration " + clash.configKey : "a declared pipeline");
+                return;
+            }
+            if (existing != null && existing.name.equals(name)) {
+                existing.lane.run(() -> existing.redefine(definition, options, invalid, deadline()));
+                LOG.info("pipeline '{}' reconfigured", name);
+                post("pipeline/UPDATED", Map.of("pipeline", name));
+                return;
+            }
+            boolean consume = existing != null && !definition.has("consume") ? existing.consuming()
+                    : consumesOnStart(definition, options, true);
+            ManagedPipeline created = create(name, ManagedPipeline.Origin.CONFIGURED, pid, definition, options,
+                    invalid, consume);
+            pipelineOfConfig.put(pid, name);
+            if (existing != null) {
+                // a rename: the old pipeline stops, and its held jobs go to the new one before it starts
+                pipelines.remove(existing.name);
+                CompletableFuture<List<Message>> retired = existing.lane
+                        .submit(() -> existing.destroy(deadline(), "renamed to '" + name + "'"));
+                created.lane.run(() -> {
+                    created.adopt(retired.exceptionally(e -> List.of()).join());
+                    created.start();
+                });
+                LOG.info("pipeline '{}' renamed to '{}'", existing.name, name);
+            } else if (invalid == null) {
+                created.lane.run(created::start);
+            }
+            LOG.info("pipeline '{}' created from configuration ({} driver{})", name, definition.driver(),
+                    invalid != null ? ", invalid" : consume ? ", consuming" : ", paused");
+        }
+        post("pipeline/CREATED", Map.of("pipeline", name));
+    }
+
+    /** A configuration was deleted: its pipeline is destroyed. */
+    void unconfigure(String pid) {
+        ManagedPipeline p;
+        synchronized (lock) {
+            String name = pipelineOfConfig.remove(pid);
+            p = name == null ? null : pipelines.get(name);
+            if (p == null || !pid.equals(p.configKey)) {
+                return;
+            }
+            pipelines.remove(p.name);
+        }
+        destroyLater(p, "configuration deleted");
+    }
+
+    // ---- the operator's calls --------------------------------------------------------------------------------
+
+    /**
+     * Declares a pipeline and starts its driver.
+     *
+     * @return the start transition, done when the driver serves the pipeline (or refused it)
+     */
+    CompletableFuture<ManagedPipeline> declare(Pipeline definition) {
+        PipelineOptions options = PipelineOptions.of(definition);
+        String name = definition.name();
+        ManagedPipeline created;
+        synchronized (lock) {
+            if (!active) {
+                throw new JobsException(Kind.UNAVAILABLE, "declare '" + name + "': the runtime is stopping");
+            }
+            if (pipelines.containsKey(name)) {
+                throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "' already exists");
+            }
+            if (drivers.active(definition.driver()).isEmpty()) {
+                throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "': unknown driver '"
+                        + definition.driver() + "' (registered: " + String.join(", ", drivers.names()) + ")");
+            }
+            created = create(name, ManagedPipeline.Origin.DECLARED, null, definition, options, null,
+                    consumesOnStart(definition, options, false));
+        }
+        return created.lane.submit(() -> {
+            created.start();
+            if (created.phase() == PipelinePhase.INVALID) {
+                forget(created);
+                throw new JobsException(Kind.BAD_INPUT, created.problem());
+            }
+            return created;
+        });
+    }
+
+    /** Removes a pipeline at once (pushes fail as unknown) and stops it on its lane. */
+    CompletableFuture<Void> destroy(String name) {
+        ManagedPipeline p;
+        synchronized (lock) {
+            p = existing(name);
+            pipelines.remove(name);
+            if (p.configKey != null) {
+                pipelineOfConfig.remove(p.configKey);
+                LOG.warn("pipeline '{}' destroyed while its configuration {} still exists", name, p.configKey);
+            }
+        }
+        return destroyLater(p, "destroyed");
+    }
+
+    /** The runtime's {@code consume} list grew: the newly listed pipelines consume. */
+    void consumeListed(List<String> names) {
+        for (String name : names) {
+            ManagedPipeline p = get(name);
+            if (p != null && !p.consuming()) {
+                p.lane.run(() -> {
+                    try {
+                        p.resume();
+                    } catch (JobsException e) {
+                        LOG.error("{}", e.getMessage());
+                    }
+                });
+            }
+        }
+    }
+
+    /** @return done when every transition queued so far on any lane has run (tests, orderly waits) */
+    CompletableFuture<Void> quiesce() {
+        List<CompletableFuture<?>> lanes = new ArrayList<>();
+        for (ManagedPipeline p : all()) {
+            lanes.add(p.lane.run(() -> { }));
+        }
+        return CompletableFuture.allOf(lanes.toArray(CompletableFuture[]::new));
+    }
+
+    // ---- internals -------------------------------------------------------------------------------------------
+
+    private ManagedPipeline create(String name, ManagedPipeline.Origin origin, String pid, Pipeline definition,
+            PipelineOptions options, String problem, boolean consume) {
+        ManagedPipeline created = new ManagedPipeline(name, origin, pid, definition, options, problem, consume, this,
+                new Lane(name, lifecycle));
+        pipelines.put(name, created);
+        return created;
+    }
+
+    private void forget(ManagedPipeline p) {
+        synchronized (lock) {
+            pipelines.remove(p.name, p);
+        }
+    }
+
+    private CompletableFuture<Void> destroyLater(ManagedPipeline p, String why) {
+        return p.lane.submit(() -> p.destroy(deadline(), why)).thenAccept(held -> {
+            if (!held.isEmpty()) {
+                LOG.warn("pipeline '{}' {}: {} queued jobs discarded", p.name, why, held.size());
+            } else {
+                LOG.info("pipeline '{}' {}", p.name, why);
+            }
+            post("pipeline/DESTROYED", Map.of("pipeline", p.name, "discarded", held.size(), "reason", why));
+        });
+    }
+
+    /** Guarded by lock. */
+    private List<ManagedPipeline> pipelinesOf(String driver) {
+        return pipelines.values().stream().filter(p -> p.definition().driver().equals(driver))
+                .sorted(Comparator.comparing(p -> p.name)).toList();
+    }
+
+    /** A configured pipeline consumes unless it says otherwise; any pipeline listed in {@code consume} does. */
+    private boolean consumesOnStart(Pipeline definition, PipelineOptions options, boolean configured) {
+        return settings.get().consume().contains(definition.name()) || (configured && options.consume());
+    }
+
+    private long deadline() {
+        return System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds());
+    }
+
+    private static void awaitAll(List<CompletableFuture<?>> transitions, long deadlineNanos, String what) {
+        CompletableFuture<Void> all = CompletableFuture.allOf(transitions.toArray(CompletableFuture[]::new));
+        try {
+            all.get(Math.max(0, deadlineNanos - System.nanoTime()) + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS),
+                    TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            LOG.error("{}: a pipeline failed to stop: {}", what, e.getCause().toString());
+        } catch (TimeoutException e) {
+            LOG.warn("{}: pipelines still stopping after the timeout; going on", what);
+        }
+    }
+}
