@@ -8,8 +8,12 @@ import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 
 /**
  * How the client reports failures of its own threads. A broken connection is the {@link Link}'s business, which
- * logs it once with the pipeline's name; the client's stack trace for it is only useful when debugging. A failing
- * listener or consumer still closes its channel (the client's default), which the link then recovers.
+ * logs it once with the pipeline's name; the client's stack trace for it is only useful when debugging.
+ * <p>
+ * An exception thrown by a listener or a consumer is only logged: as a {@link ForgivingExceptionHandler} this
+ * keeps the channel open (the client's default handler would close it). So the consumer must settle or hand on
+ * every delivery itself, as {@link Consumption} does: a delivery whose handling threw would stay unacknowledged,
+ * holding a prefetch slot, until the channel closes.
  */
 final class ClientExceptions extends ForgivingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ClientExceptions.class);

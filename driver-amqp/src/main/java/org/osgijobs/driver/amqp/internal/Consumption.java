@@ -52,12 +52,18 @@ final class Consumption {
         void lost(Session session, Throwable cause);
     }
 
+    /** Turns a delivery into its job's metadata: a {@link DeliveryReader}, or a failing one in tests. */
+    interface Reader {
+        WireFormat.Decoded read(Envelope envelope, AMQP.BasicProperties properties);
+    }
+
     final Session session;
     private final Channel channel;
     private final String pipeline;
     private final PipelineOptions options;
     private final Queue queue;
     private final Host host;
+    private final Reader reader;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LinkedBlockingDeque<AmqpJob> buffer = new LinkedBlockingDeque<>();
     private final Object ackLock = new Object();
@@ -69,20 +75,27 @@ final class Consumption {
     private Thread feeder;
 
     private Consumption(Session session, Channel channel, String pipeline, PipelineOptions options, Queue queue,
-            Host host) {
+            Host host, Reader reader) {
         this.session = session;
         this.channel = channel;
         this.pipeline = pipeline;
         this.options = options;
         this.queue = queue;
         this.host = host;
+        this.reader = reader;
     }
 
     /** Opens the consuming channel of a session. */
     static Consumption open(Session session, PipelineOptions options, Queue queue, Host host) throws IOException {
+        return open(session, options, queue, host, new DeliveryReader(options.pipeline, options.priority)::read);
+    }
+
+    /** Opens the consuming channel of a session, reading deliveries with the given reader. */
+    static Consumption open(Session session, PipelineOptions options, Queue queue, Host host, Reader reader)
+            throws IOException {
         Channel channel = session.connection.createChannel();
         channel.basicQos(options.prefetch);
-        Consumption c = new Consumption(session, channel, options.pipeline, options, queue, host);
+        Consumption c = new Consumption(session, channel, options.pipeline, options, queue, host, reader);
         channel.addShutdownListener(cause -> {
             if (!cause.isInitiatedByApplication()) {
                 host.lost(session, cause);
@@ -444,28 +457,65 @@ final class Consumption {
             cancelled = true;
         }
 
+        /**
+         * Every delivery ends handed to the runtime's queue, returned (after cancel) or rejected: an exception
+         * escaping from here would leave it unacknowledged, holding a prefetch slot until the channel closes, as
+         * the client's handler ({@link ClientExceptions}) only logs it and keeps the channel open.
+         */
         @Override
         public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
                 byte[] body) {
-            WireFormat.Decoded decoded = WireFormat.decode(properties.getHeaders(), options.priority);
-            if (!decoded.problems().isEmpty()) {
-                LOG.warn("pipeline '{}': message {} (exchange '{}', routing key '{}') is not a well-formed job: {};"
-                        + " defaults used (name '{}', priority {})", pipeline, decoded.id(), envelope.getExchange(),
-                        envelope.getRoutingKey(), String.join(", ", decoded.problems()), decoded.name(),
-                        decoded.priority());
-            }
-            AmqpJob job = new AmqpJob(decoded, body, pipeline, envelope.getDeliveryTag(), Consumption.this);
-            synchronized (this) {
-                if (!cancelled) {
-                    outstanding.incrementAndGet();
-                    buffer.addLast(job);
-                    return;
-                }
+            long tag = envelope.getDeliveryTag();
+            AmqpJob job;
+            try {
+                job = new AmqpJob(reader.read(envelope, properties), body, pipeline, tag, Consumption.this);
+            } catch (RuntimeException | Error e) {
+                // not even a foreign message with defaults: a poison message, never to be delivered again
+                reject(tag, e);
+                return;
             }
             try {
-                channel.basicNack(envelope.getDeliveryTag(), false, true);
+                if (handOn(job)) {
+                    return;
+                }
+            } catch (RuntimeException | Error e) {
+                // the message is fine, this process is not (out of memory, say): it goes back to the queue
+                LOG.error("pipeline '{}': {} (delivery {} of queue '{}') could not be handed to the runtime ({});"
+                        + " it goes back to the queue", pipeline, job, tag, options.queue, e.toString());
+            }
+            try {
+                channel.basicNack(tag, false, true);
             } catch (IOException | AlreadyClosedException e) {
-                LOG.debug("pipeline '{}': could not return a delivery after cancel: {}", pipeline, e.toString());
+                LOG.debug("pipeline '{}': could not return delivery {} to the queue: {}", pipeline, tag,
+                        e.toString());
+            }
+        }
+
+        /** @return {@code false} when the subscription is cancelled: the caller returns the delivery */
+        private synchronized boolean handOn(AmqpJob job) {
+            if (cancelled) {
+                return false;
+            }
+            outstanding.incrementAndGet();
+            try {
+                buffer.addLast(job);
+            } catch (RuntimeException | Error e) {
+                outstanding.decrementAndGet();
+                throw e;
+            }
+            return true;
+        }
+
+        private void reject(long tag, Throwable e) {
+            LOG.error("pipeline '{}': delivery {} of queue '{}' could not be read, not even as a foreign message"
+                    + " with defaults ({}); rejected without requeue", pipeline, tag, options.queue, e.toString());
+            LOG.debug("pipeline '{}': why delivery {} could not be read", pipeline, tag, e);
+            try {
+                // a later multiple ack cannot have covered it: it is the channel's newest delivery
+                channel.basicReject(tag, false);
+            } catch (IOException | AlreadyClosedException ex) {
+                LOG.debug("pipeline '{}': could not reject delivery {}: {}; the broker delivers it again",
+                        pipeline, tag, ex.toString());
             }
         }
 

@@ -90,11 +90,18 @@ final class WireFormat {
             name = DEDUCED_NAME;
         }
 
+        // the two fields read by nested code (arrays of any depth, JSON): a failure of that code on some value,
+        // even a StackOverflowError, is a malformed field, named, and the rest of the message is still read
         Map<String, List<String>> headers = new LinkedHashMap<>();
         h.forEach((key, value) -> {
             if (!key.startsWith("rr_") && !isBrokerBookkeeping(key)) {
                 List<String> values = new ArrayList<>(1);
-                flatten(value, values);
+                try {
+                    flatten(value, values);
+                } catch (RuntimeException | StackOverflowError e) {
+                    problems.add("unreadable header '" + key + "' (" + e.getClass().getSimpleName() + ")");
+                    return;
+                }
                 if (!values.isEmpty()) {
                     headers.put(key, Collections.unmodifiableList(values));
                 }
@@ -102,7 +109,13 @@ final class WireFormat {
         });
         Object rrHeaders = h.get(RR_HEADERS);
         if (rrHeaders != null) {
-            Map<String, List<String>> parsed = jobHeaders(rrHeaders);
+            Map<String, List<String>> parsed;
+            try {
+                parsed = jobHeaders(rrHeaders);
+            } catch (RuntimeException | StackOverflowError e) {
+                problems.add("unreadable rr_headers (" + e.getClass().getSimpleName() + ")");
+                parsed = Map.of();
+            }
             if (parsed == null) {
                 problems.add("malformed rr_headers (want a JSON object of string lists)");
             } else {
@@ -141,6 +154,18 @@ final class WireFormat {
         }
         return new Decoded(id, name, Collections.unmodifiableMap(headers), priority, delay, autoAck,
                 List.copyOf(problems));
+    }
+
+    /**
+     * The defaults a delivery gets when its headers cannot be read at all: a foreign message.
+     *
+     * @param pipelinePriority the consuming pipeline's priority
+     * @param problem          what could not be read, for the warning
+     * @return a new id, the name {@value #DEDUCED_NAME}, no headers, the pipeline's priority
+     */
+    static Decoded foreign(long pipelinePriority, String problem) {
+        return new Decoded(UUID.randomUUID().toString(), DEDUCED_NAME, Map.of(), pipelinePriority, 0, false,
+                List.of(problem));
     }
 
     /**

@@ -129,7 +129,7 @@ public class AmqpWireCompatibilityTest {
         foreign.ack();
         malformed.ack();
         String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
-        assertTrue(log.contains("WARN org.osgijobs.driver.amqp.internal.Consumption - pipeline 'p': message "
+        assertTrue(log.contains("WARN org.osgijobs.driver.amqp.internal.DeliveryReader - pipeline 'p': message "
                 + malformed.id()));
         assertTrue(log.contains("malformed rr_headers"));
     }

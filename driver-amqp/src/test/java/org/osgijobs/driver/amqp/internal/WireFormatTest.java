@@ -126,6 +126,25 @@ public class WireFormatTest {
     }
 
     @Test
+    public void aHeaderTheReaderFailsOnIsNamedAndTheRestIsStillRead() {
+        Map<String, Object> h = new HashMap<>();
+        h.put("rr_id", "i");
+        h.put("rr_job", "j");
+        h.put("fine", "v");
+        h.put("weird", new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text for this value");
+            }
+        });
+        WireFormat.Decoded d = WireFormat.decode(h, 1);
+        assertEquals("i", d.id());
+        assertEquals("j", d.name());
+        assertEquals(Map.of("fine", List.of("v")), d.headers());
+        assertEquals(List.of("unreadable header 'weird' (IllegalStateException)"), d.problems());
+    }
+
+    @Test
     public void priorityZeroMeansThePipelines() {
         Map<String, Object> h = Map.of("rr_id", "i", "rr_job", "j", "rr_priority", 0L);
         assertEquals(7, WireFormat.decode(h, 7).priority());
