@@ -12,11 +12,19 @@ import java.util.Map;
  * <p>
  * Values come back as {@link String}, {@link Long} (integral numbers that fit), {@link Double}, {@link Boolean},
  * {@code null}, {@link List} and {@link Map} (insertion-ordered).
+ * <p>
+ * Arrays and objects nest at most {@value #MAX_DEPTH} levels deep. The reader is recursive, and without a bound a
+ * message of ten thousand brackets overflowed the consumer thread's stack; what the driver reads is flat
+ * ({@code rr_headers}: an object of string lists, two levels; queue arguments: one), so deeper is malformed.
  */
 final class Json {
 
+    /** The deepest nesting of arrays and objects read. */
+    static final int MAX_DEPTH = 64;
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -25,7 +33,8 @@ final class Json {
     /**
      * @param text JSON text
      * @return the value it holds
-     * @throws IllegalArgumentException with the position and what was expected, when the text is not JSON
+     * @throws IllegalArgumentException with the position and what was expected, when the text is not JSON or
+     *         nests deeper than {@value #MAX_DEPTH} levels
      */
     static Object parse(String text) {
         Json json = new Json(text);
@@ -125,11 +134,13 @@ final class Json {
     }
 
     private Map<String, Object> object() {
+        enter();
         Map<String, Object> map = new LinkedHashMap<>();
         pos++; // '{'
         skipSpace();
         if (peek('}')) {
             pos++;
+            depth--;
             return map;
         }
         while (true) {
@@ -147,6 +158,7 @@ final class Json {
                 pos++;
             } else if (peek('}')) {
                 pos++;
+                depth--;
                 return map;
             } else {
                 throw error("',' or '}'");
@@ -155,11 +167,13 @@ final class Json {
     }
 
     private List<Object> array() {
+        enter();
         List<Object> list = new ArrayList<>();
         pos++; // '['
         skipSpace();
         if (peek(']')) {
             pos++;
+            depth--;
             return list;
         }
         while (true) {
@@ -170,10 +184,18 @@ final class Json {
                 pos++;
             } else if (peek(']')) {
                 pos++;
+                depth--;
                 return list;
             } else {
                 throw error("',' or ']'");
             }
+        }
+    }
+
+    /** One level deeper: an array or object opens at {@code pos}. */
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels at position " + pos);
         }
     }
 

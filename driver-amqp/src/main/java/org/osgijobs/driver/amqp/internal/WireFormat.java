@@ -38,6 +38,7 @@ final class WireFormat {
     static final String DEDUCED_NAME = "deduced_by_rr";
 
     private static final int PERSISTENT = 2;
+    private static final String JOB_HEADERS_SHAPE = "want a JSON object of string lists";
 
     private WireFormat() {
     }
@@ -109,17 +110,12 @@ final class WireFormat {
         });
         Object rrHeaders = h.get(RR_HEADERS);
         if (rrHeaders != null) {
-            Map<String, List<String>> parsed;
             try {
-                parsed = jobHeaders(rrHeaders);
+                headers.putAll(jobHeaders(rrHeaders));
+            } catch (IllegalArgumentException e) {
+                problems.add("malformed rr_headers (" + e.getMessage() + ")");
             } catch (RuntimeException | StackOverflowError e) {
                 problems.add("unreadable rr_headers (" + e.getClass().getSimpleName() + ")");
-                parsed = Map.of();
-            }
-            if (parsed == null) {
-                problems.add("malformed rr_headers (want a JSON object of string lists)");
-            } else {
-                headers.putAll(parsed);
             }
         }
 
@@ -188,6 +184,11 @@ final class WireFormat {
         return key.equals("x-death") || key.startsWith("x-first-death-") || key.startsWith("x-last-death-");
     }
 
+    /**
+     * @return the job headers an {@code rr_headers} value holds
+     * @throws IllegalArgumentException saying why, when it is not a JSON object of strings or string lists
+     *         (nested deeper than {@link Json#MAX_DEPTH} levels among them)
+     */
     private static Map<String, List<String>> jobHeaders(Object raw) {
         String json;
         if (raw instanceof byte[]) {
@@ -195,19 +196,14 @@ final class WireFormat {
         } else if (raw instanceof LongString || raw instanceof String) {
             json = raw.toString();
         } else {
-            return null;
+            throw new IllegalArgumentException(JOB_HEADERS_SHAPE);
         }
         if (json.isBlank() || json.trim().equals("null")) {
             return Map.of();
         }
-        Object parsed;
-        try {
-            parsed = Json.parse(json);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        Object parsed = Json.parse(json);
         if (!(parsed instanceof Map)) {
-            return null;
+            throw new IllegalArgumentException(JOB_HEADERS_SHAPE);
         }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : ((Map<?, ?>) parsed).entrySet()) {
@@ -216,14 +212,14 @@ final class WireFormat {
             if (v instanceof List) {
                 for (Object item : (List<?>) v) {
                     if (!(item instanceof String)) {
-                        return null;
+                        throw new IllegalArgumentException(JOB_HEADERS_SHAPE);
                     }
                     values.add((String) item);
                 }
             } else if (v instanceof String) {
                 values.add((String) v);
             } else if (v != null) {
-                return null;
+                throw new IllegalArgumentException(JOB_HEADERS_SHAPE);
             }
             headers.put((String) e.getKey(), Collections.unmodifiableList(values));
         }

@@ -33,7 +33,10 @@ public class AmqpPoisonMessageTest {
     @Rule
     public final AmqpFixture amqp = new AmqpFixture();
 
-    /** {@code rr_headers} nested 10,000 arrays deep: the recursive JSON reader overflowed its stack on it. */
+    /**
+     * {@code rr_headers} nested 10,000 arrays deep: the recursive JSON reader overflowed its stack on it, in the
+     * consumer's dispatch, until it was bounded ({@link Json#MAX_DEPTH}); now a malformed field.
+     */
     static byte[] deepRrHeaders() {
         return ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.UTF_8);
     }

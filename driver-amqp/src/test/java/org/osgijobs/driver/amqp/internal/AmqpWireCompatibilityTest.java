@@ -133,4 +133,29 @@ public class AmqpWireCompatibilityTest {
                 + malformed.id()));
         assertTrue(log.contains("malformed rr_headers"));
     }
+
+    @Test
+    public void rrHeadersNestedTooDeepAreMalformedAndTheJobStillRuns() throws Exception {
+        String q = amqp.queue("deep");
+        TestQueue queue = new TestQueue();
+        consuming(queue, q);
+        Map<String, Object> headers = new LinkedHashMap<>();
+        headers.put("rr_id", "deep-1");
+        headers.put("rr_job", "Deep");
+        headers.put("rr_priority", 2L);
+        headers.put("rr_headers", AmqpPoisonMessageTest.deepRrHeaders());
+        amqp.raw.createChannel().basicPublish("", q, new AMQP.BasicProperties.Builder().headers(headers).build(),
+                "deep".getBytes(StandardCharsets.UTF_8));
+
+        Job job = queue.poll(30, TimeUnit.SECONDS);
+        assertNotNull(job);
+        assertEquals("deep-1", job.id());
+        assertEquals("Deep", job.name());
+        assertEquals(2, job.priority());
+        assertEquals(Map.of(), job.headers());
+        job.ack();
+        String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
+        assertTrue(log.contains("pipeline 'p': message deep-1 (exchange '', routing key '" + q + "') is not a"
+                + " well-formed job: malformed rr_headers (nested deeper than 64 levels at position 64);"));
+    }
 }

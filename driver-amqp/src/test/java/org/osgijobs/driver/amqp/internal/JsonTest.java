@@ -33,6 +33,19 @@ public class JsonTest {
     }
 
     @Test
+    public void nestingIsBoundedSoThatNoInputOverflowsTheStack() {
+        String deepest = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        assertTrue("64 levels are read", Json.parse(deepest) instanceof List);
+        assertEquals(Map.of("a", Map.of("b", List.of())), Json.parse("{\"a\":{\"b\":[]}}"));
+        for (String tooDeep : new String[] {"[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1),
+            "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000), "[".repeat(10_000) + "]".repeat(10_000),
+            "[".repeat(1_000_000)}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse(tooDeep));
+            assertTrue(e.getMessage(), e.getMessage().startsWith("nested deeper than 64 levels at position "));
+        }
+    }
+
+    @Test
     public void rejectsMalformedText() {
         for (String bad : new String[] {"", "{", "{\"a\":}", "{\"a\":1,}", "[1 2]", "tru", "\"open", "{a:1}",
             "1 2", "{\"a\":\"\\x\"}", "-"}) {

@@ -108,6 +108,24 @@ public class WireFormatTest {
     }
 
     @Test
+    public void rrHeadersNestedTooDeepAreMalformedAndTheRestIsRead() {
+        Map<String, Object> h = new HashMap<>();
+        h.put("rr_id", "i");
+        h.put("rr_job", "j");
+        h.put("rr_priority", 4L);
+        h.put("other", "kept");
+        h.put("rr_headers", ("{\"a\":".repeat(10_000) + "[]" + "}".repeat(10_000)).getBytes(StandardCharsets.UTF_8));
+        WireFormat.Decoded d = WireFormat.decode(h, 1);
+        assertEquals("i", d.id());
+        assertEquals("j", d.name());
+        assertEquals(4, d.priority());
+        assertEquals("no job headers from rr_headers", Map.of("other", List.of("kept")), d.headers());
+        assertEquals(1, d.problems().size());
+        assertTrue(d.problems().get(0),
+                d.problems().get(0).startsWith("malformed rr_headers (nested deeper than 64 levels at position"));
+    }
+
+    @Test
     public void foreignHeadersBecomeJobHeadersButBrokerBookkeepingDoesNot() {
         Map<String, Object> h = new HashMap<>();
         h.put("rr_id", "i");
