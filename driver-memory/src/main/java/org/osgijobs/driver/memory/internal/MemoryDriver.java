@@ -1,5 +1,6 @@
 package org.osgijobs.driver.memory.internal;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -26,11 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The in-process driver of one pipeline. Jobs wait in a local buffer ordered by (priority, sequence) and move into
  * the runtime's queue while the pipeline consumes, at most {@code prefetch} of them at a time (in the queue or at
- * a worker, not yet settled). The buffer is unbounded, so a paused pipeline accepts any number of jobs.
+ * a worker, not yet settled). The buffer and the delayed jobs together hold at most {@code max_jobs}: a push into a
+ * full pipeline waits for room up to the pipeline's {@code timeout} (at most {@link #MAX_WAITING_PUSHES} at once)
+ * and then fails naming the bound, so a producer that outruns the workers, or pushes into a paused pipeline, cannot
+ * exhaust the heap. A push never blocks its caller: it is stored, or its stage completes later.
  * <p>
- * Locking: one lock guards the buffer, the delayed jobs and the timer tasks. The runtime's queue is called under
- * it only through its non-blocking methods ({@code offer}, {@code remove}); the blocking {@code insert} is called
- * outside it, so that a full queue holds back the producer without holding back the workers that drain it.
+ * Locking: one lock guards the buffer, the delayed jobs, the waiting pushes and the timer tasks. The runtime's queue
+ * is only called through its non-blocking methods ({@code offer}, {@code remove}). Stages of waiting pushes are
+ * completed outside the lock.
  * <p>
  * The hot path takes no lock: while the pipeline consumes and nothing is buffered, a push reserves a prefetch slot
  * with a CAS and inserts the job straight into the runtime's queue, and an ack gives the slot back with an atomic
@@ -41,6 +45,11 @@ final class MemoryDriver implements Driver {
     static final String NAME = "memory";
     static final String OPTION_PREFETCH = "prefetch";
     static final int DEFAULT_PREFETCH = 100_000;
+    static final String OPTION_MAX_JOBS = "max_jobs";
+    /** About 200 bytes a job beyond its payload: 20 MB for a full pipeline, within the distribution's heap. */
+    static final int DEFAULT_MAX_JOBS = 100_000;
+    /** Pushes that may wait at once for room in a full pipeline; beyond, a push fails at once. */
+    static final int MAX_WAITING_PUSHES = 1_000;
     /** How soon to retry moving buffered jobs when the runtime's queue was full (no ack may come to do it). */
     static final long RETRY_MILLIS = 50;
 
@@ -51,6 +60,8 @@ final class MemoryDriver implements Driver {
     private final String name;
     private final long priority;
     private final int prefetch;
+    private final int maxJobs;
+    private final int timeoutSeconds;
     private final Queue queue;
     private final ScheduledExecutorService timer;
     private final AtomicLong sequence = new AtomicLong();
@@ -63,6 +74,7 @@ final class MemoryDriver implements Driver {
     // guarded by lock
     private final ReadyJobs buffer = new ReadyJobs();
     private final JobHeap delayed = new JobHeap(MemoryJob.DUE_ORDER);
+    private final ArrayDeque<WaitingPush> waitingPushes = new ArrayDeque<>();
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> wakeup;
     private long wakeupDue;
@@ -85,6 +97,11 @@ final class MemoryDriver implements Driver {
         if (prefetch < 1) {
             throw pipeline.bad(OPTION_PREFETCH, String.valueOf(prefetch), "at least 1");
         }
+        this.maxJobs = pipeline.getInt(OPTION_MAX_JOBS, DEFAULT_MAX_JOBS);
+        if (maxJobs < 1) {
+            throw pipeline.bad(OPTION_MAX_JOBS, String.valueOf(maxJobs), "at least 1");
+        }
+        this.timeoutSeconds = Math.max(0, pipeline.getInt("timeout", 60));
         this.queue = queue;
         this.timer = timer;
     }
@@ -92,8 +109,7 @@ final class MemoryDriver implements Driver {
     @Override
     public CompletionStage<Void> push(Message message) {
         try {
-            accept(message);
-            return DONE;
+            return accept(message);
         } catch (JobsException e) {
             return CompletableFuture.failedStage(e);
         } catch (RuntimeException e) {
@@ -134,6 +150,7 @@ final class MemoryDriver implements Driver {
         List<MemoryJob> ready;
         List<MemoryJob> waiting;
         List<Job> foreign;
+        List<WaitingPush> admitted;
         lock.lock();
         try {
             if (stopped) {
@@ -149,10 +166,22 @@ final class MemoryDriver implements Driver {
             ready = buffer.drain();
             buffered = false;
             waiting = delayed.drain();
+            admitted = new ArrayList<>(waitingPushes);
+            waitingPushes.clear();
         } finally {
             lock.unlock();
         }
         putBack(foreign);
+        // pushes that waited for room are handed back with the rest: the runtime keeps them for the next driver
+        for (WaitingPush w : admitted) {
+            w.expiry.cancel(false);
+            if (w.job.due() != 0) {
+                waiting.add(w.job);
+            } else {
+                ready.add(w.job);
+            }
+            w.done.complete(null);
+        }
         long now = System.nanoTime();
         List<Message> held = new ArrayList<>(ready.size() + waiting.size());
         for (MemoryJob job : ready) {
@@ -239,57 +268,65 @@ final class MemoryDriver implements Driver {
         }
     }
 
-    private void accept(Message message) {
+    private CompletionStage<Void> accept(Message message) {
         if (message == null) {
-            throw new JobsException(prefix() + "no job given");
+            throw new JobsException(JobsException.Kind.BAD_INPUT, prefix() + "no job given");
         }
         if (message.pipeline() == null) {
-            throw new JobsException(prefix() + "job '" + message.name() + "' names no pipeline");
+            throw new JobsException(JobsException.Kind.BAD_INPUT, prefix() + "job '" + message.name()
+                    + "' names no pipeline");
         }
         if (!name.equals(message.pipeline())) {
-            throw new JobsException(prefix() + "memory driver got job '" + message.name() + "' for pipeline '"
-                    + message.pipeline() + "'");
+            throw new JobsException(JobsException.Kind.BAD_INPUT, prefix() + "memory driver got job '"
+                    + message.name() + "' for pipeline '" + message.pipeline() + "'");
         }
         long effective = message.priority() != 0 ? message.priority() : priority;
         long due = message.delay() > 0 ? System.nanoTime() + message.delay() * NANOS_PER_SECOND : 0;
         MemoryJob job = new MemoryJob(this, message, effective, sequence.getAndIncrement(), due);
-        if (due == 0 && consuming && !buffered && !stopped && reserveSlot()) {
-            insertDirectly(job); // the hot path, without the lock
-            return;
+        if (due == 0 && consuming && !buffered && !stopped && reserveSlot() && offerDirectly(job)) {
+            return DONE; // the hot path, without the lock
         }
-        boolean direct = false;
         lock.lock();
         try {
             if (stopped) {
-                throw new JobsException(prefix() + "memory driver is stopped");
+                throw new JobsException(JobsException.Kind.UNAVAILABLE, prefix() + "memory driver is stopped");
             }
-            if (due != 0) {
-                addDelayed(job);
-            } else if (consuming && buffer.isEmpty() && reserveSlot()) {
-                direct = true;
-            } else {
-                addReady(job);
-                pump();
+            if (buffer.size() + delayed.size() >= maxJobs) {
+                return waitForRoom(job);
             }
+            store(job);
         } finally {
             lock.unlock();
         }
-        if (direct) {
-            insertDirectly(job);
+        return DONE;
+    }
+
+    /** Lock held: a delayed job waits in the heap, a ready one in the buffer, from which it moves on if it can. */
+    private void store(MemoryJob job) {
+        if (job.due() != 0) {
+            addDelayed(job);
+        } else {
+            addReady(job);
+            pump();
         }
     }
 
-    /** The fast path: hand the job straight to the runtime, waiting for room there (back-pressure). */
-    private void insertDirectly(MemoryJob job) {
+    /**
+     * The fast path: hand the job straight to the runtime's queue, its prefetch slot already taken.
+     *
+     * @return {@code false} when the queue is full: the slot is given back and the job must be buffered
+     */
+    private boolean offerDirectly(MemoryJob job) {
+        boolean offered;
         try {
-            queue.insert(job);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            release();
-            throw new JobsException(prefix() + "interrupted while waiting for room in the runtime's queue", e);
+            offered = queue.offer(job);
         } catch (RuntimeException e) {
             release();
             throw new JobsException(prefix() + "the runtime's queue refused job " + job.id() + ": " + e, e);
+        }
+        if (!offered) {
+            handedOver.decrementAndGet();
+            return false;
         }
         if (!consuming) {
             // A pause ran meanwhile and withdrew what was there, so the job just inserted must come back too.
@@ -305,6 +342,74 @@ final class MemoryDriver implements Driver {
                 lock.unlock();
             }
             putBack(foreign);
+        }
+        return true;
+    }
+
+    /** Lock held: the pipeline is full; the push waits for room up to the timeout, or fails now. */
+    private CompletionStage<Void> waitForRoom(MemoryJob job) {
+        if (waitingPushes.size() >= MAX_WAITING_PUSHES || timeoutSeconds == 0) {
+            throw full();
+        }
+        WaitingPush waiting = new WaitingPush(job);
+        try {
+            waiting.expiry = timer.schedule(() -> expire(waiting), timeoutSeconds, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException e) {
+            throw full();
+        }
+        waitingPushes.add(waiting);
+        return waiting.done;
+    }
+
+    private void expire(WaitingPush waiting) {
+        boolean removed;
+        lock.lock();
+        try {
+            removed = waitingPushes.remove(waiting);
+        } finally {
+            lock.unlock();
+        }
+        if (removed) {
+            waiting.done.completeExceptionally(full());
+        }
+    }
+
+    /** Lock held: room was made; waiting pushes are stored in their order and completed off the lock. */
+    private void admitWaiting() {
+        while (!waitingPushes.isEmpty() && buffer.size() + delayed.size() < maxJobs) {
+            WaitingPush next = waitingPushes.poll();
+            next.expiry.cancel(false);
+            if (next.job.due() != 0) {
+                addDelayed(next.job);
+            } else {
+                addReady(next.job);
+            }
+            complete(next.done);
+        }
+    }
+
+    private void complete(CompletableFuture<Void> done) {
+        try {
+            timer.execute(() -> done.complete(null));
+        } catch (RejectedExecutionException e) {
+            done.complete(null);
+        }
+    }
+
+    private JobsException full() {
+        return new JobsException(JobsException.Kind.UNAVAILABLE, prefix() + "full: " + maxJobs
+                + " jobs wait in it (max_jobs=" + maxJobs + ") and the push could not wait longer"
+                + (timeoutSeconds > 0 ? " than " + timeoutSeconds + " s" : "") + "; retry later or raise max_jobs");
+    }
+
+    /** A push into a full pipeline, waiting for room. */
+    private static final class WaitingPush {
+        final MemoryJob job;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        ScheduledFuture<?> expiry;
+
+        WaitingPush(MemoryJob job) {
+            this.job = job;
         }
     }
 
@@ -328,13 +433,20 @@ final class MemoryDriver implements Driver {
      * the queue. When the queue is full, a retry is scheduled because no ack of this pipeline may come.
      */
     private void pump() {
-        while (consuming && !buffer.isEmpty() && reserveSlot()) {
-            if (!queue.offer(buffer.peek())) {
-                handedOver.decrementAndGet();
-                scheduleRetry();
+        while (true) {
+            while (consuming && !buffer.isEmpty() && reserveSlot()) {
+                if (!queue.offer(buffer.peek())) {
+                    handedOver.decrementAndGet();
+                    scheduleRetry();
+                    break;
+                }
+                buffer.poll();
+            }
+            int before = buffer.size();
+            admitWaiting();
+            if (buffer.size() == before || !consuming || handedOver.get() >= prefetch) {
                 break;
             }
-            buffer.poll();
         }
         buffered = !buffer.isEmpty();
     }

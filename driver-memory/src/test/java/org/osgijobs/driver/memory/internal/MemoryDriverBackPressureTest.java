@@ -4,81 +4,111 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.Test;
 import org.osgijobs.api.JobsException;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Job;
 
-/** A full runtime queue holds back the producer, not the driver. */
+/**
+ * Bounded memory: a full runtime queue never blocks a push (the job is buffered); a full pipeline ({@code max_jobs})
+ * makes pushes wait for room up to the pipeline's timeout, a bounded number at once, then fail naming the bound.
+ */
 public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
-    public void aFullQueueBlocksThePushUntilAJobIsTaken() throws Exception {
+    public void aFullRuntimeQueueBuffersThePushInsteadOfBlockingTheCaller() throws Exception {
         TestQueue queue = new TestQueue(2);
         MemoryDriver driver = running(queue);
-        pushAll(driver, "a", "b");
-
-        CompletableFuture<Void> third = new CompletableFuture<>();
-        Thread producer = new Thread(() -> {
-            push(driver, msg("c"));
-            third.complete(null);
-        });
-        producer.start();
-        eventually("the producer waits", () -> producer.getState() == Thread.State.WAITING);
-        assertFalse("the push waits for room", third.isDone());
+        List<CompletionStage<Void>> stages = new ArrayList<>();
+        for (String name : List.of("a", "b", "c")) {
+            stages.add(driver.push(msg(name)));
+        }
+        for (CompletionStage<Void> stage : stages) {
+            assertTrue("stored at once", stage.toCompletableFuture().isDone());
+        }
         assertEquals(2, queue.size());
+        assertEquals(3, driver.state().active());
 
-        assertEquals("a", queue.take().name());
-
-        third.get(20, TimeUnit.SECONDS);
-        assertEquals(2, driver.state().active());
-        assertEquals(1, driver.state().reserved());
+        Job a = queue.poll();
+        a.taken();
+        a.ack();
+        eventually("c moves into the queue once there is room", () -> queue.size() == 2);
         assertEquals(List.of("b", "c"), names(queue.drain()));
     }
 
     @Test(timeout = 60_000)
-    public void anInterruptedPushFailsAndGivesItsSlotBack() throws Exception {
-        TestQueue queue = new TestQueue(1);
-        MemoryDriver driver = running(queue, "prefetch", "2");
-        pushAll(driver, "a");
-        AtomicReference<JobsException> error = new AtomicReference<>();
-        AtomicReference<Boolean> stillInterrupted = new AtomicReference<>();
-        Thread producer = new Thread(() -> {
-            error.set(failure(driver.push(msg("b"))));
-            stillInterrupted.set(Thread.currentThread().isInterrupted());
-        });
-        producer.start();
-        eventually("the producer waits", () -> producer.getState() == Thread.State.WAITING);
-        assertEquals(2, driver.state().active());
+    public void aFullPipelineMakesThePushWaitThenFailNamingTheBound() throws Exception {
+        MemoryDriver paused = driver(new TestQueue(10), "max_jobs", "3", "timeout", "1");
+        pushAll(paused, "a", "b", "c");
+        CompletableFuture<Void> fourth = paused.push(msg("d")).toCompletableFuture();
+        assertFalse("waits for room", fourth.isDone());
 
-        producer.interrupt();
-        producer.join(20_000);
-
-        assertTrue(error.get().getMessage(), error.get().getMessage().contains("interrupted"));
-        assertTrue(error.get().getMessage(), error.get().getMessage().startsWith("pipeline 'p'"));
-        assertTrue("the interrupt stays visible to the caller", stillInterrupted.get());
-        assertEquals(1, driver.state().active());
-        assertEquals(List.of("a"), names(queue.drain()));
+        JobsException e = failure(fourth);
+        assertEquals(JobsException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline 'p': full: 3 jobs wait in it (max_jobs=3)"));
+        assertEquals("the refused job is not kept", 3, paused.state().active());
     }
 
     @Test(timeout = 60_000)
-    public void aPauseWhileAProducerWaitsStillWithdrawsItsJob() throws Exception {
-        TestQueue queue = new TestQueue(1);
-        MemoryDriver driver = running(queue);
-        pushAll(driver, "a");
-        CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> push(driver, msg("b")));
-        eventually("the producer waits", () -> driver.state().active() == 2);
+    public void roomMadeWhileAPushWaitsLetsItInInOrder() throws Exception {
+        TestQueue queue = new TestQueue(10);
+        MemoryDriver driver = running(queue, "max_jobs", "2", "prefetch", "1");
+        pushAll(driver, "a", "b", "c"); // a in the queue, b and c buffered: full
+        CompletableFuture<Void> d = driver.push(msg("d")).toCompletableFuture();
+        assertFalse(d.isDone());
 
-        driver.pause(PIPELINE); // withdraws a, which lets b in: b must come back as well
-        blocked.get(20, TimeUnit.SECONDS);
+        Job a = queue.poll();
+        a.taken();
+        a.ack(); // b moves on, which makes room for d
+        d.get(20, TimeUnit.SECONDS);
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Job next = queue.poll(20, TimeUnit.SECONDS);
+            order.add(next.name());
+            next.taken();
+            next.ack();
+        }
+        assertEquals(List.of("b", "c", "d"), order);
+    }
 
-        assertEquals(0, queue.size());
-        assertEquals(2, driver.state().active());
-        assertEquals(0, driver.state().reserved());
-        driver.resume(PIPELINE);
-        assertEquals(List.of("a"), names(queue.drain()));
+    @Test(timeout = 60_000)
+    public void pushesBeyondTheWaitingBoundFailAtOnce() {
+        MemoryDriver paused = driver(new TestQueue(10), "max_jobs", "1", "timeout", "30");
+        pushAll(paused, "a");
+        List<CompletableFuture<Void>> waiting = new ArrayList<>();
+        for (int i = 0; i < MemoryDriver.MAX_WAITING_PUSHES; i++) {
+            waiting.add(paused.push(msg("w" + i)).toCompletableFuture());
+        }
+        assertTrue(waiting.stream().noneMatch(CompletableFuture::isDone));
+        CompletableFuture<Void> over = paused.push(msg("over")).toCompletableFuture();
+        assertTrue("fails without waiting", over.isCompletedExceptionally());
+        assertTrue(failure(over).getMessage().contains("max_jobs=1"));
+    }
+
+    @Test(timeout = 60_000)
+    public void stopHandsBackThePushesThatWaitedAndCompletesThem() {
+        MemoryDriver paused = driver(new TestQueue(10), "max_jobs", "1", "timeout", "30");
+        pushAll(paused, "a");
+        CompletableFuture<Void> b = paused.push(msg("b")).toCompletableFuture();
+        List<Message> handedBack = paused.stop();
+        assertEquals(List.of("a", "b"), names(handedBack));
+        assertTrue("the runtime keeps it: the push succeeded", b.isDone() && !b.isCompletedExceptionally());
+    }
+
+    @Test
+    public void maxJobsMustBePositive() {
+        try {
+            driver(new TestQueue(10), "max_jobs", "0");
+        } catch (JobsException e) {
+            assertEquals("pipeline 'p': option 'max_jobs' must be at least 1, got '0'", e.getMessage());
+            return;
+        }
+        throw new AssertionError("max_jobs=0 accepted");
     }
 }
