@@ -65,7 +65,7 @@ final class GogoSession implements AutoCloseable {
      * Runs one statement.
      *
      * @return its result, or {@code null}
-     * @throws Exception whatever the command threw
+     * @throws Exception whatever the command threw; an {@link InvocationTargetException} around an Error
      */
     Object execute(String statement) throws Exception {
         try {
@@ -93,14 +93,12 @@ final class GogoSession implements AutoCloseable {
         }
     }
 
+    /**
+     * An {@link Error} of a statement (Gogo passes one on wrapped, like a command's) stays wrapped: it fails the
+     * statement like any other failure instead of ending the launcher's thread while the framework runs on.
+     */
     private static Exception unwrap(InvocationTargetException e) {
         Throwable cause = e.getCause();
-        if (cause instanceof Exception) {
-            return (Exception) cause;
-        }
-        if (cause instanceof Error) {
-            throw (Error) cause;
-        }
-        return e;
+        return cause instanceof Exception ? (Exception) cause : e;
     }
 }

@@ -61,14 +61,16 @@ final class Launcher {
     private final Layout layout;
     private final LaunchOptions options;
     private final Map<String, String> settings;
+    private final ProcessStreams streams;
     private final PrintStream out;
     private Framework framework;
 
-    Launcher(Layout layout, LaunchOptions options, Map<String, String> frameworkProperties, PrintStream out) {
+    Launcher(Layout layout, LaunchOptions options, Map<String, String> frameworkProperties, ProcessStreams streams) {
         this.layout = layout;
         this.options = options;
         this.settings = frameworkProperties;
-        this.out = out;
+        this.streams = streams;
+        this.out = streams.out();
     }
 
     int run() {
@@ -225,8 +227,9 @@ final class Launcher {
     }
 
     private int runCommands() throws Exception {
+        // the process's streams, not System's: those are Gogo's by now and would route the session to itself
         try (GogoSession session = GogoSession.open(framework.getBundleContext(), Duration.ofSeconds(30),
-                System.in, out, System.err)) {
+                streams.in(), streams.out(), streams.err())) {
             // as in the console's profile: 'push' means 'jobs:push', 'drain' means 'launcher:drain'
             session.execute("SCOPE = '" + COMMAND_SCOPES + "'");
             for (Path script : options.scripts()) {
@@ -258,7 +261,8 @@ final class Launcher {
         } catch (Exception e) {
             out.flush();
             if (isRunning()) {
-                LOG.error("{}: '{}' failed: {}", where, statement, message(e));
+                LOG.error("{}: '{}' failed: {}", where, statement, FailureMessage.of(e));
+                LOG.debug("{}: the failure of '{}'", where, statement, e);
             } else {
                 LOG.warn("{}: '{}' cut short: the runtime is stopping", where, statement);
             }

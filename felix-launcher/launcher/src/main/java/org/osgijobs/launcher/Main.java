@@ -76,6 +76,8 @@ public final class Main {
             System.setProperty("org.jline.terminal.dumb", "true");
         }
         log.info("starting OSGi Jobs from {}", layout.home());
-        return new Launcher(layout, options, frameworkProperties, out).run();
+        // taken now: once Gogo has started, System's streams are its per-thread ones (see ProcessStreams)
+        ProcessStreams streams = new ProcessStreams(System.in, out, System.err);
+        return new Launcher(layout, options, frameworkProperties, streams).run();
     }
 }

@@ -111,6 +111,57 @@ public class ScriptRunIT {
         }
     }
 
+    /**
+     * Issue 9: a script's session was opened on Gogo's per-thread System streams, so every log line written on the
+     * script's thread (a declare, the DS callbacks an update runs) looped until the stack overflowed.
+     */
+    @Test
+    public void aScriptThatDeclaresAndUpdatesTheDriverGoesOnWorkingAndExitsZero() throws Exception {
+        Path script = dist.script("update.gosh",
+                "declare name=reports driver=memory priority=5",
+                "update org.osgijobs.driver-memory",
+                "await default consuming 20",
+                "push default fail 2 id=after-update",
+                "launcher:await default processed=1 20",
+                "push default log later delay=1 id=delayed-after-update",
+                "launcher:await default processed=2 20",
+                "await reports paused 20");
+        try (Run run = dist.start("--script", script.toString())) {
+            assertEquals(run.outputs(), 0, run.awaitExit(EXIT));
+            String out = run.stdout();
+            assertTrue(out, out.contains("declared reports"));
+            assertTrue(out, out.contains("pipeline default processed=1: default (memory, consuming)"));
+            String log = run.log();
+            // the retry needs the new driver's timer: the job ran twice, through the driver that came back
+            assertTrue(log, log.contains("job fail id=after-update: attempt 2 succeeds"));
+            assertTrue(log, log.contains("job log id=delayed-after-update "));
+            assertFalse(log, log.contains("StackOverflowError"));
+            assertFalse(log, log.contains("InvocationTargetException"));
+        }
+    }
+
+    @Test
+    public void aFailingInlineCommandIsReportedWithItsCause() throws Exception {
+        try (Run run = dist.start("-c", "resume nosuchpipeline")) {
+            assertEquals(run.outputs(), 1, run.awaitExit(EXIT));
+            String log = run.log();
+            assertTrue(log, log.contains("-c: 'resume nosuchpipeline' failed: unknown pipeline 'nosuchpipeline'"));
+            assertFalse(log, log.contains("InvocationTargetException"));
+        }
+    }
+
+    /** Gogo hands an Error of a command on inside a bare InvocationTargetException: the Error is what is reported. */
+    @Test
+    public void anErrorInAStatementIsReportedWithItsTypeAndMessage() throws Exception {
+        try (Run run = dist.start("-c", "throw (new java.lang.AssertionError boom)", "-c", "jobs:list")) {
+            assertEquals(run.outputs(), 1, run.awaitExit(EXIT));
+            String log = run.log();
+            assertTrue(log, log.contains("failed: java.lang.AssertionError: boom"));
+            assertFalse(log, log.contains("InvocationTargetException"));
+            assertFalse(run.stdout(), run.stdout().contains("> jobs:list"));
+        }
+    }
+
     @Test
     public void inlineCommandsRunInOrder() throws Exception {
         try (Run run = dist.start("-c", "jobs:list", "-c", "jobs:pause default", "-c", "launcher:await default "
