@@ -56,7 +56,10 @@ public class PipelineConfigurationIT extends ItestSupport {
         }
         updateConfig(config, Map.of("name", "cfg-update", "driver", "memory", "priority", "7"));
 
-        awaitState("cfg-update", "restarted with priority 7 and consuming", s -> s.ready() && s.priority() == 7);
+        // the edit keeps the operator's pause, and the jobs
+        awaitState("cfg-update", "restarted with priority 7, still paused, its 10 jobs kept",
+                s -> !s.ready() && s.priority() == 7 && s.active() == 10);
+        jobs.resume("cfg-update");
         await("the 10 jobs queued before the update run", () -> waiting.stream().allMatch(id -> handler.runsOf(id) > 0));
         String after = push("cfg-update", "cfg.job", "");
         await("a job pushed after the update runs", () -> handler.runsOf(after) == 1);

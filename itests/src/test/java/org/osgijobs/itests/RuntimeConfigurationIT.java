@@ -48,16 +48,17 @@ public class RuntimeConfigurationIT extends ItestSupport {
     }
 
     @Test
-    public void pipelineSizeBoundsTheSharedQueueAndPushesWaitForRoom() throws Exception {
+    public void pipelineSizeBoundsTheSharedQueueAndAFullPipelineMakesPushesWaitForRoom() throws Exception {
         setConfig(JOBS_PID, Map.of("num_workers", 1, "pipeline_size", 2));
         RuntimeThreads.awaitWorkers(1);
         CountDownLatch gate = new CountDownLatch(1);
         RecordingHandler handler = new RecordingHandler(job -> gate.await(60, TimeUnit.SECONDS));
         registerHandler(handler, "bounded.job");
-        declare(memoryPipeline("bounded"));
+        declare(memoryPipeline("bounded", "max_jobs", "1"));
         jobs().resume("bounded");
 
-        // one job at the worker, two in the queue: the fourth push must wait for room
+        // one job at the worker, two in the shared queue (pipeline_size), one in the driver (max_jobs):
+        // the fifth push must wait for room, without holding back anything else
         List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
         await("the first job runs", () -> {
             if (ids.isEmpty()) {
@@ -65,14 +66,16 @@ public class RuntimeConfigurationIT extends ItestSupport {
             }
             return handler.running() == 1;
         });
-        ids.add(push("bounded", "bounded.job", ""));
-        ids.add(push("bounded", "bounded.job", ""));
+        for (int i = 0; i < 3; i++) {
+            ids.add(push("bounded", "bounded.job", ""));
+        }
+        assertEquals("the shared queue holds pipeline_size jobs", 3, jobs().stat("bounded").active());
         Thread producer = new Thread(() -> ids.add(push("bounded", "bounded.job", "")), "itest-blocked-producer");
         producer.start();
-        assertHoldsFor("the push into a full queue waits", Duration.ofSeconds(1), producer::isAlive);
+        assertHoldsFor("the push into a full pipeline waits", Duration.ofSeconds(1), producer::isAlive);
 
         gate.countDown();
         producer.join(30_000);
-        await("all four jobs ran", () -> handler.count() == 4);
+        await("all five jobs ran", () -> handler.count() == 5);
     }
 }

@@ -83,14 +83,13 @@ public final class PipelineConfiguration {
     }
 
     /**
-     * Destroys the pipeline only when its configuration is gone. When this component goes because the bundle or the
-     * runtime stops, the runtime stops the pipeline itself and reports the jobs it still held; destroying it here
-     * would report a shutdown as a deleted configuration.
+     * Destroys the pipeline only when its configuration is deleted. For any other reason (the bundle or the runtime
+     * stops, the component is disabled or disposed) the pipeline and its jobs stay: the runtime stops them itself
+     * when it goes, and reports what it still held.
      */
     @Deactivate
     void deactivate(int reason) {
-        if (reason != ComponentConstants.DEACTIVATION_REASON_BUNDLE_STOPPED
-                && reason != ComponentConstants.DEACTIVATION_REASON_REFERENCE) {
+        if (reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED) {
             registry.unconfigure(pid);
         }
     }

@@ -337,6 +337,7 @@ public class JobsRuntimeTest {
         addConstructor(standBy);
         assertTrue("the first constructor keeps serving", standBy.built.isEmpty());
         runtime.removeConstructor(drivers);
+        settle();
         assertEquals("the stand-by serves once the first leaves", 1, standBy.built.size());
         assertTrue(runtime.stat("s").ready());
     }

@@ -18,7 +18,7 @@ import org.osgijobs.api.driver.Queue;
  * A minimal in-process driver for the runtime's unit tests: jobs wait in a list while paused and go straight to the
  * queue while consuming; delays are ignored (recorded only), so retries run at once.
  */
-final class TestDriver implements Driver {
+class TestDriver implements Driver {
     final Pipeline pipeline;
     final Queue queue;
     final List<Message> waiting = new ArrayList<>();

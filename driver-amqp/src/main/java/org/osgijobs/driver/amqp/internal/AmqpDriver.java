@@ -141,9 +141,17 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         }
     }
 
+    /**
+     * The runtime calls this once the pipeline's running jobs finished or its stop deadline passed (Driver.stop):
+     * what can still be outstanding is a settlement in flight, such as a requeue waiting for its copy's confirm.
+     * Those get a short grace, not a second {@code timeout}.
+     */
+    static final long SETTLE_GRACE_MILLIS = 2000;
+
     @Override
     public List<Message> stop() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(options.timeoutSeconds);
+        long deadline = System.nanoTime()
+                + TimeUnit.MILLISECONDS.toNanos(Math.min(SETTLE_GRACE_MILLIS, options.timeoutSeconds * 1000L));
         Consumption c;
         control.lock();
         try {
@@ -164,7 +172,8 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
                     c.outstanding());
         }
         stopped = true;
-        publisher.close(Math.max(1000, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        // pushes whose confirm is on its way: their callers wait for it anyway, up to the timeout
+        publisher.close(TimeUnit.SECONDS.toMillis(options.timeoutSeconds));
         if (options.deleteQueueOnStop && options.hasQueue()) {
             deleteQueue();
         }
