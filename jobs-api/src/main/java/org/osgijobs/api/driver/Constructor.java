@@ -4,8 +4,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Builds drivers of one kind. Register it as a service with the property {@value #DRIVER_NAME} equal to
- * {@link #name()}; when two live constructors claim one name, the runtime uses the first and reports the
- * conflict. Building a driver never starts consumption: the runtime calls {@link Driver#run(Pipeline)}.
+ * {@link #name()}; when two live constructors claim one name, the runtime uses the first and keeps the other as a
+ * stand-by. Building a driver never starts consumption: the runtime calls {@link Driver#run(Pipeline)}.
  */
 @ConsumerType
 public interface Constructor {
@@ -17,23 +17,14 @@ public interface Constructor {
     String name();
 
     /**
-     * Builds a driver for a pipeline declared by configuration.
+     * Builds the driver of one pipeline, declared by configuration ({@link DriverContext#configKey()} set) or at
+     * runtime.
      *
-     * @param configKey the PID of the pipeline's ConfigAdmin configuration
-     * @param queue     the runtime's priority queue, into which the driver inserts ready jobs
-     * @param pipeline  the pipeline's options
+     * @param context the pipeline's options, its queue, the runtime's settings
      * @return a driver, not yet consuming
-     * @throws org.osgijobs.api.JobsException when an option is missing or malformed; the message names it
+     * @throws org.osgijobs.api.JobsException of kind {@code BAD_INPUT} when an option is missing or malformed (the
+     *         message names it), or {@code REJECTED} when the broker refuses the pipeline; the pipeline then shows
+     *         the error and gets no driver until its options change
      */
-    Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline);
-
-    /**
-     * Builds a driver for a pipeline declared at runtime through {@code Jobs.declare}.
-     *
-     * @param pipeline the pipeline's options
-     * @param queue    the runtime's priority queue
-     * @return a driver, not yet consuming
-     * @throws org.osgijobs.api.JobsException when an option is missing or malformed; the message names it
-     */
-    Driver driverFromPipeline(Pipeline pipeline, Queue queue);
+    Driver create(DriverContext context);
 }

@@ -7,8 +7,9 @@ import org.osgi.annotation.versioning.ConsumerType;
 import org.osgijobs.api.Message;
 
 /**
- * A job handed to the runtime by a driver. Exactly one of {@link #ack()}, {@link #nack()},
- * {@link #nack(boolean, int)} or {@link #requeue(Map, int)} is called for each job, from a worker thread.
+ * A job handed to the runtime by a driver. A worker takes it from the {@link Queue}, calls {@link #taken()}, runs
+ * it, and settles it with exactly one call to {@link #settle(Settlement)}, whose answer says who keeps the job from
+ * then on. No exception is part of that exchange: a driver answers with a {@link Custody}.
  */
 @ConsumerType
 public interface Job extends Item {
@@ -36,27 +37,14 @@ public interface Job extends Item {
     /** @return the job as a message: what the producer pushed, with the job's current headers */
     Message context();
 
-    /** Acknowledges the job: it is done and forgotten. */
-    void ack();
-
-    /** Rejects the job without requeue. */
-    void nack();
-
     /**
-     * Rejects the job.
+     * Settles the job: acknowledges it, rejects it, or stores it again with new headers after a delay. Called once
+     * per job from a runtime thread, possibly after the driver stopped (a run that overran the stop's deadline).
+     * Only the first call counts; later ones do nothing and answer {@link Custody#DONE}. Must not block on the
+     * runtime's queue (use {@link Queue#offer(Job)}).
      *
-     * @param requeue {@code true} to put it back
-     * @param delay   seconds before it is available again, when requeued
+     * @param settlement what the runtime decided
+     * @return who keeps the job now; {@link Custody#RUNTIME} makes the runtime keep a copy for the next driver
      */
-    void nack(boolean requeue, int delay);
-
-    /**
-     * Puts the job back with changed headers, available again after a delay, and acknowledges this delivery.
-     *
-     * @param headers the job's new headers (replacing the old ones)
-     * @param delay   seconds before it is available again
-     * @throws IllegalStateException when the driver is stopped: the runtime then keeps the job itself
-     * @throws org.osgijobs.api.JobsException when the job could not be stored again
-     */
-    void requeue(Map<String, List<String>> headers, int delay);
+    Custody settle(Settlement settlement);
 }

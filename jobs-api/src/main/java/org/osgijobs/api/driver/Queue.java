@@ -5,48 +5,46 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The runtime's bounded priority queue, shared by all pipelines and drained by the runtime's workers. A lower
+ * One pipeline's view of the runtime's bounded priority queue, which all pipelines share and the runtime's workers
+ * drain. A driver moves its ready jobs in and takes back the ones no worker has taken yet. A lower
  * {@link Item#priority()} comes out first; equal priorities come out in insertion order.
  */
 @ProviderType
 public interface Queue {
 
+    /** @return the pipeline this view belongs to: jobs put in must have it as their {@link Item#groupId()} */
+    String pipeline();
+
     /**
-     * Inserts a job, waiting while the queue is full (back-pressure). Never call it from a thread that runs jobs
-     * (an ack or requeue callback): use {@link #offer(Job)} there.
+     * Inserts a job, waiting while the queue is full (back-pressure). Only for a thread of the driver's own (a
+     * broker's consumer); never from a push or a settlement, which must not block: use {@link #offer(Job)} there.
      *
-     * @param job the job
+     * @param job a job of this pipeline
      * @throws InterruptedException when interrupted while waiting
+     * @throws IllegalArgumentException when the job belongs to another pipeline
      */
     void insert(Job job) throws InterruptedException;
 
     /**
      * Inserts a job if there is room now.
      *
-     * @param job the job
+     * @param job a job of this pipeline
      * @return {@code false} when the queue is full
+     * @throws IllegalArgumentException when the job belongs to another pipeline
      */
     boolean offer(Job job);
 
     /**
-     * Takes the job that comes first, waiting while the queue is empty.
+     * Takes back every job of this pipeline that no worker has taken yet (pause, stop, reconnect). A job of this
+     * pipeline that another driver instance left there (a push that raced its stop) may be among them.
      *
-     * @return the job
-     * @throws InterruptedException when interrupted while waiting
-     */
-    Job extractMin() throws InterruptedException;
-
-    /**
-     * Withdraws every job of a pipeline that no worker has taken yet.
-     *
-     * @param pipeline the pipeline's name ({@link Item#groupId()})
      * @return the withdrawn jobs, in the order they would have come out
      */
-    List<Job> remove(String pipeline);
+    List<Job> withdraw();
 
-    /** @return the number of jobs in the queue */
+    /** @return the number of jobs in the whole queue */
     int size();
 
-    /** @return how many jobs the queue holds at most */
+    /** @return how many jobs the whole queue holds at most */
     int capacity();
 }

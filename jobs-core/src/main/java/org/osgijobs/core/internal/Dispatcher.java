@@ -17,7 +17,9 @@ import java.util.function.Supplier;
 
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.api.handler.JobHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,7 +193,7 @@ final class Dispatcher {
             ManagedPipeline pipeline = pipelines.apply(job.groupId());
             if (pipeline == null) {
                 LOG.warn("job {} belongs to unknown pipeline '{}'; rejected", job.id(), job.groupId());
-                quietly(job::nack, job);
+                settle(job, Settlement.reject());
                 return;
             }
             PipelineCounters counters = pipeline.counters;
@@ -199,7 +201,7 @@ final class Dispatcher {
             boolean ended = false;
             try {
                 if (job.autoAck()) {
-                    quietly(job::ack, job);
+                    settle(job, Settlement.ack());
                 }
                 HandlerRegistry.Registration registration = handlers.select(job.name());
                 if (registration == null) {
@@ -343,7 +345,7 @@ final class Dispatcher {
         switch (outcome.kind()) {
         case ACK:
             if (!job.autoAck()) {
-                quietly(job::ack, job);
+                settle(job, Settlement.ack());
             }
             break;
         case RETRY:
@@ -364,7 +366,7 @@ final class Dispatcher {
             LOG.error("pipeline '{}': job {} ({}) failed on its last attempt {} and is dropped: {}", pipeline.name,
                     job.id(), job.name(), attempt, outcome.reason());
             if (!job.autoAck()) {
-                quietly(job::nack, job);
+                settle(job, Settlement.reject());
             }
             post("job/FAILED", pipeline, job, attempt, outcome.reason());
             break;
@@ -388,7 +390,7 @@ final class Dispatcher {
                 LOG.warn("pipeline '{}': job {} ({}) failed on its last attempt {} and went to '{}': {}",
                         pipeline.name, job.id(), job.name(), attempt, target, outcome.reason());
                 if (!job.autoAck()) {
-                    quietly(job::ack, job);
+                    settle(job, Settlement.ack());
                 }
                 post("job/DEAD_LETTERED", pipeline, job, attempt, outcome.reason());
             } else {
@@ -402,26 +404,32 @@ final class Dispatcher {
 
     /** Puts a job back into its pipeline after a delay, whatever became of its driver meanwhile. */
     private void putBack(ManagedPipeline pipeline, Job job, Map<String, List<String>> headers, int delay) {
+        Message copy = job.context().toBuilder().headers(headers).delay(delay).build();
         if (job.autoAck()) {
             // the delivery is already acknowledged: only a copy can go back
-            pipeline.keep(job.context().toBuilder().headers(headers).delay(delay).build());
+            pipeline.keep(copy);
             return;
         }
+        Custody custody;
         try {
-            job.requeue(headers, delay);
-        } catch (IllegalStateException stopped) {
-            // the driver stopped (Driver.stop contract): the runtime keeps the job for the next one
-            pipeline.keep(job.context().toBuilder().headers(headers).delay(delay).build());
+            custody = job.settle(Settlement.requeue(headers, delay));
         } catch (RuntimeException e) {
-            LOG.error("pipeline '{}': job {} could not be requeued: {}", pipeline.name, job.id(), e.getMessage());
+            // a driver bug: whether it stored the job is unknown, so keep a copy (at least once)
+            LOG.error("pipeline '{}': driver failed to requeue job {}; the runtime keeps a copy", pipeline.name,
+                    job.id(), e);
+            custody = Custody.RUNTIME;
+        }
+        if (custody != Custody.DRIVER && custody != Custody.BROKER && custody != Custody.DONE) {
+            pipeline.keep(copy); // the driver stopped: the next one gets it
         }
     }
 
-    private static void quietly(Runnable settlement, Job job) {
+    private static void settle(Job job, Settlement settlement) {
         try {
-            settlement.run();
+            job.settle(settlement);
         } catch (RuntimeException e) {
-            LOG.warn("job {} of pipeline '{}' could not be settled: {}", job.id(), job.groupId(), e.getMessage());
+            LOG.warn("job {} of pipeline '{}' could not be settled ({}): {}", job.id(), job.groupId(), settlement,
+                    e.toString());
         }
     }
 

@@ -320,7 +320,9 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     public void resume(String pipeline) {
         ManagedPipeline p = manager.existing(pipeline);
         if (p.phase() == PipelinePhase.INVALID) {
-            throw new JobsException(Kind.BAD_INPUT, "pipeline '" + p.name + "': cannot resume: " + p.problem());
+            String problem = p.problem();
+            throw new JobsException(Kind.BAD_INPUT, "cannot resume " + (problem.startsWith("pipeline '")
+                    ? problem : "pipeline '" + p.name + "': " + problem));
         }
         awaitTransition(p.lane.run(p::resume), p.name, "resume");
         post("pipeline/RESUMED", Map.of("pipeline", pipeline));

@@ -210,7 +210,7 @@ final class ManagedPipeline {
     private synchronized JobsException unavailable() {
         Kind kind = phase == PipelinePhase.INVALID ? Kind.BAD_INPUT : Kind.UNAVAILABLE;
         String why = phase == PipelinePhase.DESTROYED ? "destroyed" : problem;
-        return new JobsException(kind, prefix() + why);
+        return new JobsException(kind, named(why));
     }
 
     /**
@@ -308,7 +308,7 @@ final class ManagedPipeline {
             built = build(entry.get(), def);
         } catch (JobsException e) {
             // expected bad input (a malformed driver option, a refused queue): one line, no trace
-            LOG.error("pipeline '{}': {}", name, e.getMessage());
+            LOG.error("{}", named(e.getMessage()));
             becomeInvalid(e.getMessage());
             return;
         } catch (RuntimeException | LinkageError e) {
@@ -334,9 +334,9 @@ final class ManagedPipeline {
 
     private Driver build(DriverRegistry.Entry entry, Pipeline def) {
         Pipeline withTimeout = def.has("timeout") ? def : def.with("timeout", host.timeoutSeconds());
-        Driver built = origin == Origin.CONFIGURED
-                ? entry.constructor().driverFromConfig(configKey, host.queue(), withTimeout)
-                : entry.constructor().driverFromPipeline(withTimeout, host.queue());
+        Driver built = entry.constructor().create(new PipelineDriverContext(withTimeout,
+                origin == Origin.CONFIGURED ? configKey : null, new PipelineQueue(name, host.queue()),
+                host.timeoutSeconds()));
         if (built == null) {
             throw new IllegalStateException("constructor " + entry.name() + " built no driver");
         }
@@ -513,7 +513,7 @@ final class ManagedPipeline {
         Driver current;
         synchronized (this) {
             if (phase == PipelinePhase.INVALID) {
-                throw new JobsException(Kind.BAD_INPUT, prefix() + "cannot resume: " + problem);
+                throw new JobsException(Kind.BAD_INPUT, "cannot resume " + named(problem));
             }
             consuming = true;
             current = phase == PipelinePhase.RUNNING ? driver : null;
@@ -586,7 +586,7 @@ final class ManagedPipeline {
         problem = why;
         CompletableFuture<Driver> waiting = nextDriver;
         nextDriver = new CompletableFuture<>();
-        waiting.completeExceptionally(new JobsException(Kind.BAD_INPUT, prefix() + why));
+        waiting.completeExceptionally(new JobsException(Kind.BAD_INPUT, named(why)));
     }
 
     /** Guarded by this. */
@@ -650,6 +650,11 @@ final class ManagedPipeline {
 
     private String prefix() {
         return "pipeline '" + name + "': ";
+    }
+
+    /** @return the text with the pipeline's name in front, once */
+    private String named(String text) {
+        return text != null && text.startsWith(prefix()) ? text : prefix() + text;
     }
 
     @Override

@@ -4,8 +4,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
-import org.osgijobs.api.driver.Queue;
-
 /** What a {@link ManagedPipeline} needs from the runtime that keeps it. */
 interface PipelineHost {
 
@@ -21,8 +19,8 @@ interface PipelineHost {
     /** @return the registered driver names, for error messages */
     String registeredDrivers();
 
-    /** @return the runtime's queue, handed to drivers */
-    Queue queue();
+    /** @return the runtime's shared queue; each driver gets its pipeline's view of it */
+    PriorityJobQueue queue();
 
     /** @return where stages returned to producers complete, and where deferred work runs (never blocks) */
     Executor callbacks();

@@ -19,7 +19,6 @@ import org.osgijobs.api.JobsException.Kind;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Pipeline;
-import org.osgijobs.api.driver.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +42,7 @@ final class PipelineManager implements PipelineHost {
     private boolean active;
 
     private final Supplier<RuntimeSettings> settings;
-    private final Queue queue;
+    private final PriorityJobQueue queue;
     private final Executor lifecycle;
     private final Executor callbacks;
     private final Timers timers;
@@ -59,7 +58,7 @@ final class PipelineManager implements PipelineHost {
         void post(String topic, Map<String, Object> props);
     }
 
-    PipelineManager(Supplier<RuntimeSettings> settings, Queue queue, Executor lifecycle, Executor callbacks,
+    PipelineManager(Supplier<RuntimeSettings> settings, PriorityJobQueue queue, Executor lifecycle, Executor callbacks,
             Timers timers, EventPoster events) {
         this.settings = settings;
         this.queue = queue;
@@ -96,7 +95,7 @@ final class PipelineManager implements PipelineHost {
     }
 
     @Override
-    public Queue queue() {
+    public PriorityJobQueue queue() {
         return queue;
     }
 

@@ -10,16 +10,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.osgijobs.api.driver.Job;
-import org.osgijobs.api.driver.Queue;
 
 /**
- * The runtime's bounded priority queue: one first-in-first-out line per priority value, kept in a small array
+ * The runtime's bounded priority queue, shared by all pipelines (each driver sees its pipeline's part through a
+ * {@link PipelineQueue}): one first-in-first-out line per priority value, kept in a small array
  * sorted by priority. Jobs of equal priority come out in insertion order by construction, and with the handful of
  * priorities real pipelines use, insert and extract are constant time; a binary heap over every queued job (the
  * first version) spent most of the workers' time sifting. Lines stay allocated once used; when unusually many
  * distinct priorities are in use, empty lines are dropped.
  */
-final class PriorityJobQueue implements Queue {
+final class PriorityJobQueue {
     /** Beyond this many lines, a line is dropped as soon as it is empty. */
     private static final int KEPT_LINES = 64;
 
@@ -44,8 +44,7 @@ final class PriorityJobQueue implements Queue {
         this.capacity = capacity;
     }
 
-    @Override
-    public void insert(Job job) throws InterruptedException {
+    void insert(Job job) throws InterruptedException {
         long priority = job.priority();
         lock.lockInterruptibly();
         try {
@@ -58,8 +57,7 @@ final class PriorityJobQueue implements Queue {
         }
     }
 
-    @Override
-    public boolean offer(Job job) {
+    boolean offer(Job job) {
         long priority = job.priority();
         lock.lock();
         try {
@@ -73,8 +71,7 @@ final class PriorityJobQueue implements Queue {
         }
     }
 
-    @Override
-    public Job extractMin() throws InterruptedException {
+    Job extractMin() throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (size == 0) {
@@ -107,8 +104,7 @@ final class PriorityJobQueue implements Queue {
         }
     }
 
-    @Override
-    public List<Job> remove(String pipeline) {
+    List<Job> remove(String pipeline) {
         lock.lock();
         try {
             List<Job> withdrawn = new ArrayList<>();
@@ -131,8 +127,7 @@ final class PriorityJobQueue implements Queue {
         }
     }
 
-    @Override
-    public int size() {
+    int size() {
         lock.lock();
         try {
             return size;
@@ -141,8 +136,7 @@ final class PriorityJobQueue implements Queue {
         }
     }
 
-    @Override
-    public int capacity() {
+    int capacity() {
         return capacity;
     }
 

@@ -21,7 +21,6 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
-import org.osgijobs.api.driver.Queue;
 
 /**
  * The lifecycle of one pipeline across driver swaps, driven step by step with a scripted driver: no job is
@@ -63,7 +62,7 @@ public class ManagedPipelineTest {
         }
 
         @Override
-        public Queue queue() {
+        public PriorityJobQueue queue() {
             return new PriorityJobQueue(10);
         }
 

@@ -28,8 +28,7 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Driver;
-import org.osgijobs.api.driver.Pipeline;
-import org.osgijobs.api.driver.Queue;
+import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.handler.JobHandler;
 
 /**
@@ -267,13 +266,8 @@ public class RuntimeLifecycleTest {
             }
 
             @Override
-            public Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline) {
-                return driverFromPipeline(pipeline, queue);
-            }
-
-            @Override
-            public Driver driverFromPipeline(Pipeline pipeline, Queue queue) {
-                return new TestDriver(pipeline, queue) {
+            public Driver create(DriverContext context) {
+                return new TestDriver(context.pipeline(), context.queue()) {
                     @Override
                     public synchronized java.util.concurrent.CompletionStage<Void> push(Message message) {
                         // the broker confirms later, on its own thread

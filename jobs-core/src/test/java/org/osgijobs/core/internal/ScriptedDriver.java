@@ -14,7 +14,7 @@ import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Pipeline;
-import org.osgijobs.api.driver.Queue;
+import org.osgijobs.api.driver.DriverContext;
 
 /**
  * A driver whose every step a test scripts: what a push returns (by default, stored at once), what stop hands back,
@@ -102,12 +102,8 @@ final class ScriptedDriver implements Driver {
         }
 
         @Override
-        public Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline) {
-            return driverFromPipeline(pipeline, queue);
-        }
-
-        @Override
-        public Driver driverFromPipeline(Pipeline pipeline, Queue queue) {
+        public Driver create(DriverContext context) {
+            Pipeline pipeline = context.pipeline();
             ScriptedDriver next = prepared.poll();
             ScriptedDriver d = next != null ? next : new ScriptedDriver(pipeline.name());
             built.add(d);

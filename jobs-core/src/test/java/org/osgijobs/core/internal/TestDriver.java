@@ -10,7 +10,9 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Constructor;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
 
@@ -47,14 +49,10 @@ class TestDriver implements Driver {
         }
 
         @Override
-        public Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline) {
-            return driverFromPipeline(pipeline, queue);
-        }
-
-        @Override
-        public Driver driverFromPipeline(Pipeline pipeline, Queue queue) {
+        public Driver create(DriverContext context) {
+            Pipeline pipeline = context.pipeline();
             pipeline.getInt("test_option", 0); // a driver option, validated like a real driver would
-            TestDriver d = new TestDriver(pipeline, queue);
+            TestDriver d = new TestDriver(pipeline, context.queue());
             built.add(d);
             return d;
         }
@@ -95,7 +93,7 @@ class TestDriver implements Driver {
     @Override
     public synchronized void pause(String name) {
         consuming = false;
-        queue.remove(name).forEach(j -> waiting.add(j.context()));
+        queue.withdraw().forEach(j -> waiting.add(j.context()));
     }
 
     @Override
@@ -108,7 +106,7 @@ class TestDriver implements Driver {
         stopped = true;
         consuming = false;
         List<Message> all = new ArrayList<>();
-        queue.remove(pipeline.name()).forEach(j -> all.add(j.context()));
+        queue.withdraw().forEach(j -> all.add(j.context()));
         all.addAll(waiting);
         waiting.clear();
         return all;
@@ -124,9 +122,9 @@ class TestDriver implements Driver {
         settled.add(job);
     }
 
-    synchronized void requeue(TestJob job, java.util.Map<String, List<String>> headers, int delay) {
+    synchronized Custody requeue(TestJob job, java.util.Map<String, List<String>> headers, int delay) {
         if (stopped) {
-            throw new IllegalStateException("stopped");
+            return Custody.RUNTIME;
         }
         requeueDelays.add(delay);
         Message again = job.message.toBuilder().headers(headers).build();
@@ -135,5 +133,6 @@ class TestDriver implements Driver {
         } else {
             waiting.add(again);
         }
+        return Custody.DRIVER;
     }
 }

@@ -5,7 +5,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /** A job of the {@link TestDriver}, or a bare job for queue tests. */
 final class TestJob implements Job {
@@ -68,33 +70,21 @@ final class TestJob implements Job {
     }
 
     @Override
-    public void ack() {
-        outcome = "ack";
+    public Custody settle(Settlement settlement) {
+        switch (settlement.kind()) {
+        case ACK:
+            outcome = "ack";
+            break;
+        case REJECT:
+            outcome = "nack";
+            break;
+        default:
+            outcome = "requeue";
+            return driver.requeue(this, settlement.headers(), settlement.delay());
+        }
         if (driver != null) {
             driver.settled(this);
         }
-    }
-
-    @Override
-    public void nack() {
-        outcome = "nack";
-        if (driver != null) {
-            driver.settled(this);
-        }
-    }
-
-    @Override
-    public void nack(boolean requeue, int delay) {
-        if (requeue) {
-            requeue(headers(), delay);
-        } else {
-            nack();
-        }
-    }
-
-    @Override
-    public void requeue(Map<String, List<String>> headers, int delay) {
-        outcome = "requeue";
-        driver.requeue(this, headers, delay);
+        return Custody.DONE;
     }
 }
