@@ -6,8 +6,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Driver;
-import org.osgijobs.api.driver.Pipeline;
-import org.osgijobs.api.driver.Queue;
+import org.osgijobs.api.driver.DriverContext;
 
 /**
  * Registers the in-process driver kind ({@code driver.name=memory}) and builds one {@link MemoryDriver} per
@@ -42,12 +41,7 @@ public final class MemoryConstructor implements Constructor {
     }
 
     @Override
-    public Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline) {
-        return new MemoryDriver(pipeline, queue, timer);
-    }
-
-    @Override
-    public Driver driverFromPipeline(Pipeline pipeline, Queue queue) {
-        return new MemoryDriver(pipeline, queue, timer);
+    public Driver create(DriverContext context) {
+        return new MemoryDriver(context.pipeline(), context.queue(), timer);
     }
 }

@@ -17,10 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.api.driver.Settlement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -236,22 +238,18 @@ final class MemoryDriver implements Driver {
      * Puts a settled job back as a new one: it goes behind the jobs of its priority that are ready now.
      * Called from worker threads, so it never blocks on the runtime's queue.
      */
-    void requeue(MemoryJob job, Message message, int delay) {
-        if (delay < 0) {
-            throw new JobsException(prefix() + "requeue delay must not be negative, got " + delay);
-        }
+    Custody requeue(MemoryJob job, Message message, int delay) {
         lock.lock();
         try {
             if (job.isSettled()) {
-                return; // settled once already: a second outcome is ignored
+                return Custody.DONE; // settled once already: a second outcome is ignored
             }
             if (stopped) {
-                // the runtime keeps the job (Driver.stop contract)
-                throw new IllegalStateException(prefix() + "memory driver is stopped, job " + job.id()
-                        + " cannot go back to it");
+                // nothing holds the job any more: the runtime keeps it for the next driver (Driver.stop contract)
+                return job.settle() ? Custody.RUNTIME : Custody.DONE;
             }
             if (!job.settle()) {
-                return;
+                return Custody.DONE;
             }
             handedOver.decrementAndGet();
             long now = System.nanoTime();
@@ -263,6 +261,7 @@ final class MemoryDriver implements Driver {
                 addReady(again);
             }
             pump();
+            return Custody.DRIVER;
         } finally {
             lock.unlock();
         }
@@ -477,7 +476,7 @@ final class MemoryDriver implements Driver {
      */
     private List<Job> withdraw() {
         List<Job> foreign = List.of();
-        for (Job job : queue.remove(name)) {
+        for (Job job : queue.withdraw()) {
             if (job instanceof MemoryJob mine && mine.belongsTo(this)) {
                 addReady(mine);
                 handedOver.decrementAndGet();
@@ -512,7 +511,11 @@ final class MemoryDriver implements Driver {
             }
             LOG.warn("pipeline '{}': runtime queue full, returning foreign job {} to its driver", name, job.id());
             try {
-                job.nack(true, 0);
+                Custody custody = job.settle(Settlement.requeue(job.headers(), 0));
+                if (custody == Custody.RUNTIME) {
+                    LOG.error("pipeline '{}': job {} of a stopped driver is lost: the queue is full", name,
+                            job.id());
+                }
             } catch (RuntimeException e) {
                 LOG.error("pipeline '{}': could not return job {} to its driver", name, job.id(), e);
             }

@@ -7,7 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /**
  * One job held by a {@link MemoryDriver}: the pushed message, its effective priority and its place in the
@@ -160,30 +162,20 @@ final class MemoryJob implements Job {
         return message;
     }
 
+    /** Ack and reject both forget the job (nothing else holds it); a requeue stores it again as a new one. */
     @Override
-    public void ack() {
-        if (settle()) {
-            driver.release();
+    public Custody settle(Settlement settlement) {
+        switch (settlement.kind()) {
+        case ACK:
+        case REJECT:
+            if (settle()) {
+                driver.release();
+            }
+            return Custody.DONE;
+        default:
+            return driver.requeue(this, message.toBuilder().headers(settlement.headers()).build(),
+                    settlement.delay());
         }
-    }
-
-    @Override
-    public void nack() {
-        ack(); // without requeue the memory driver simply forgets the job, as for an ack
-    }
-
-    @Override
-    public void nack(boolean requeue, int delay) {
-        if (requeue) {
-            driver.requeue(this, message, delay);
-        } else {
-            nack();
-        }
-    }
-
-    @Override
-    public void requeue(Map<String, List<String>> headers, int delay) {
-        driver.requeue(this, message.toBuilder().headers(headers).build(), delay);
     }
 
     @Override

@@ -24,13 +24,13 @@ class DelegatingQueue implements Queue {
     }
 
     @Override
-    public Job extractMin() throws InterruptedException {
-        return real.extractMin();
+    public String pipeline() {
+        return real.pipeline();
     }
 
     @Override
-    public List<Job> remove(String pipeline) {
-        return real.remove(pipeline);
+    public List<Job> withdraw() {
+        return real.withdraw();
     }
 
     @Override

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /** A job of some other driver, to share the queue with the memory driver's jobs. */
 final class ForeignJob implements Job {
@@ -56,22 +58,11 @@ final class ForeignJob implements Job {
     }
 
     @Override
-    public void ack() {
-    }
-
-    @Override
-    public void nack() {
-    }
-
-    @Override
-    public void nack(boolean requeue, int delay) {
-        if (requeue) {
+    public Custody settle(Settlement settlement) {
+        if (settlement.kind() == Settlement.Kind.REQUEUE) {
             requeues++;
+            return Custody.DRIVER;
         }
-    }
-
-    @Override
-    public void requeue(Map<String, List<String>> headers, int delay) {
-        requeues++;
+        return Custody.DONE;
     }
 }

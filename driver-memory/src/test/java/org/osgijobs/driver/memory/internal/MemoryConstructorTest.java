@@ -16,6 +16,9 @@ import org.junit.After;
 import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.Queue;
+import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Job;
 
 /** The service that builds memory drivers. */
@@ -35,8 +38,8 @@ public class MemoryConstructorTest {
     @Test
     public void builtDriversDoNotConsumeUntilRun() throws InterruptedException {
         TestQueue queue = new TestQueue(10);
-        Driver fromConfig = constructor.driverFromConfig("jobs.pipeline~p", queue, DriverTestSupport.pipeline());
-        Driver declared = constructor.driverFromPipeline(DriverTestSupport.pipeline(), new TestQueue(10));
+        Driver fromConfig = constructor.create(context(DriverTestSupport.pipeline(), "jobs.pipeline~p", queue));
+        Driver declared = constructor.create(context(DriverTestSupport.pipeline(), null, new TestQueue(10)));
         assertFalse(fromConfig.state().ready());
         assertFalse(declared.state().ready());
 
@@ -53,7 +56,7 @@ public class MemoryConstructorTest {
     @Test
     public void badOptionsAreReportedByTheBuilders() {
         try {
-            constructor.driverFromPipeline(DriverTestSupport.pipeline("prefetch", "x"), new TestQueue(1));
+            constructor.create(context(DriverTestSupport.pipeline("prefetch", "x"), null, new TestQueue(1)));
             fail("a malformed prefetch must be refused");
         } catch (JobsException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("'prefetch'"));
@@ -62,7 +65,7 @@ public class MemoryConstructorTest {
 
     @Test
     public void afterDeactivationDelayedJobsAreStillHandedBackOnStop() {
-        Driver driver = constructor.driverFromPipeline(DriverTestSupport.pipeline(), new TestQueue(10));
+        Driver driver = constructor.create(context(DriverTestSupport.pipeline(), null, new TestQueue(10)));
         driver.run(DriverTestSupport.pipeline());
         constructor.deactivate();
 
@@ -82,5 +85,29 @@ public class MemoryConstructorTest {
         assertTrue(xml, xml.contains("interface=\"org.osgijobs.api.driver.Constructor\""));
         assertTrue(xml, xml.contains("name=\"driver.name\"") && xml.contains("value=\"memory\""));
         assertTrue(xml, xml.contains("deactivate=\"deactivate\""));
+    }
+
+    private static DriverContext context(Pipeline pipeline, String configKey, Queue queue) {
+        return new DriverContext() {
+            @Override
+            public Pipeline pipeline() {
+                return pipeline;
+            }
+
+            @Override
+            public String configKey() {
+                return configKey;
+            }
+
+            @Override
+            public Queue queue() {
+                return queue;
+            }
+
+            @Override
+            public int timeoutSeconds() {
+                return 5;
+            }
+        };
     }
 }

@@ -14,6 +14,7 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /**
  * Bounded memory: a full runtime queue never blocks a push (the job is buffered); a full pipeline ({@code max_jobs})
@@ -37,7 +38,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
         Job a = queue.poll();
         a.taken();
-        a.ack();
+        a.settle(Settlement.ack());
         eventually("c moves into the queue once there is room", () -> queue.size() == 2);
         assertEquals(List.of("b", "c"), names(queue.drain()));
     }
@@ -65,14 +66,14 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
         Job a = queue.poll();
         a.taken();
-        a.ack(); // b moves on, which makes room for d
+        a.settle(Settlement.ack()); // b moves on, which makes room for d
         d.get(20, TimeUnit.SECONDS);
         List<String> order = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             Job next = queue.poll(20, TimeUnit.SECONDS);
             order.add(next.name());
             next.taken();
-            next.ack();
+            next.settle(Settlement.ack());
         }
         assertEquals(List.of("b", "c", "d"), order);
     }

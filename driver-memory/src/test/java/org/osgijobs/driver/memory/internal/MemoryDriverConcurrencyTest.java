@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.Test;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /** Producers, consumers, pauses and requeues at once: every job is done exactly once and nothing is left. */
 public class MemoryDriverConcurrencyTest extends DriverTestSupport {
@@ -71,11 +72,11 @@ public class MemoryDriverConcurrencyTest extends DriverTestSupport {
                         }
                         // with requeue on, every third job goes round once more before it is acked
                         if (requeue && job.headers().isEmpty() && job.name().hashCode() % 3 == 0) {
-                            job.requeue(Map.of("again", List.of("1")), 0);
+                            job.settle(Settlement.requeue(Map.of("again", List.of("1")), 0));
                             continue;
                         }
                         acked.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
-                        job.ack();
+                        job.settle(Settlement.ack());
                         done.incrementAndGet();
                     }
                     return null;

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /** Delayed jobs: never before their time, all of them eventually, no cap on how many. */
 public class MemoryDriverDelayTest extends DriverTestSupport {
@@ -75,7 +76,7 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
                 break;
             }
             seen.add(job.name());
-            job.ack();
+            job.settle(Settlement.ack());
         }
         assertEquals(count, seen.size());
         assertEquals(0, driver.state().delayed());

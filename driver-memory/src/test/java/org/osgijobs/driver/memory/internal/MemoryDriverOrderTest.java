@@ -15,6 +15,7 @@ import org.junit.Test;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /** Order, prefetch, pause and resume. */
 public class MemoryDriverOrderTest extends DriverTestSupport {
@@ -66,16 +67,16 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         assertEquals("a", a.name());
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 2, 0, 1, true, 10, ""), driver.state());
         assertNull("b waits until a is settled", queue.poll());
-        a.ack();
+        a.settle(Settlement.ack());
 
         Job b = queue.take(5, TimeUnit.SECONDS);
         assertEquals("b", b.name());
         assertNull(queue.poll());
-        b.nack();
+        b.settle(Settlement.reject());
 
         Job c = queue.take(5, TimeUnit.SECONDS);
         assertEquals("c", c.name());
-        c.ack();
+        c.settle(Settlement.ack());
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 0, 0, 0, true, 10, ""), driver.state());
         assertEquals(0, queue.size());
     }
@@ -130,7 +131,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         assertEquals(1, state.active());
         assertEquals(1, state.reserved());
 
-        a.ack();
+        a.settle(Settlement.ack());
         assertEquals(0, driver.state().reserved());
         assertEquals("an ack does not move jobs while paused", 0, queue.size());
     }
@@ -201,11 +202,11 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
         assertEquals(1, driver.state().reserved());
 
         Job b = queue.extractMin(); // settled without being marked taken
-        b.nack();
+        b.settle(Settlement.reject());
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 1, 0, 1, true, 10, ""), driver.state());
 
-        a.ack();
-        queue.take().ack();
+        a.settle(Settlement.ack());
+        queue.take().settle(Settlement.ack());
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 0, 0, 0, true, 10, ""), driver.state());
     }
 }

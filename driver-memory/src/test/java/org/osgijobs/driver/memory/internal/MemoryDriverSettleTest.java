@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /** Acks, nacks and requeues: each job is settled once. */
 public class MemoryDriverSettleTest extends DriverTestSupport {
@@ -23,11 +24,11 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         pushAll(driver, "a", "b", "c", "d");
         Job a = queue.take();
 
-        a.ack();
-        a.ack();
-        a.nack();
-        a.nack(true, 0);
-        a.requeue(Map.of("x", List.of("1")), 0);
+        a.settle(Settlement.ack());
+        a.settle(Settlement.ack());
+        a.settle(Settlement.reject());
+        a.settle(Settlement.requeue(a.headers(), 0));
+        a.settle(Settlement.requeue(Map.of("x", List.of("1")), 0));
 
         assertEquals(List.of("b", "c"), names(queue.drain()));
     }
@@ -38,10 +39,10 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         MemoryDriver driver = running(queue);
         pushAll(driver, "a");
         Job a = queue.take();
-        a.ack();
+        a.settle(Settlement.ack());
 
-        a.requeue(Map.of(), 0);
-        a.nack(true, 1);
+        a.settle(Settlement.requeue(Map.of(), 0));
+        a.settle(Settlement.requeue(a.headers(), 1));
 
         assertEquals(0, queue.size());
         assertEquals(0, driver.state().active());
@@ -55,11 +56,11 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b");
         Job a = queue.take();
-        a.requeue(Map.of(), 0);
+        a.settle(Settlement.requeue(Map.of(), 0));
         Job b = queue.take();
         assertEquals("b", b.name());
 
-        a.ack(); // must not free b's slot
+        a.settle(Settlement.ack()); // must not free b's slot
         assertNull(queue.poll());
         assertEquals(1, driver.state().reserved());
     }
@@ -69,7 +70,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b");
-        queue.take().nack(false, 5);
+        queue.take().settle(Settlement.reject());
 
         assertEquals("b", queue.take().name());
         assertEquals(0, driver.state().active());
@@ -86,17 +87,17 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         Job a = queue.take();
         assertEquals("a", a.name());
 
-        a.requeue(Map.of("attempt", List.of("2")), 0);
+        a.settle(Settlement.requeue(Map.of("attempt", List.of("2")), 0));
 
         Job next = queue.take();
         assertEquals("urgent", next.name());
-        next.ack();
+        next.settle(Settlement.ack());
         next = queue.take();
         assertEquals("b", next.name());
-        next.ack();
+        next.settle(Settlement.ack());
         next = queue.take();
         assertEquals("c", next.name());
-        next.ack();
+        next.settle(Settlement.ack());
         Job again = queue.take();
         assertEquals("a", again.name());
         assertEquals("a", again.id());
@@ -112,7 +113,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         pushAll(driver, "a");
         Job a = queue.take();
 
-        a.requeue(Map.of("attempt", List.of("2")), 2);
+        a.settle(Settlement.requeue(Map.of("attempt", List.of("2")), 2));
         assertEquals(1, driver.state().delayed());
         assertEquals(0, driver.state().reserved());
         assertNull("not before its delay", queue.take(1, TimeUnit.SECONDS));
@@ -130,7 +131,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
         push(driver, message("a").header("k", "v").build());
         Job a = queue.take();
 
-        a.nack(true, 2);
+        a.settle(Settlement.requeue(a.headers(), 2));
         assertEquals(1, driver.state().delayed());
         assertNull("not before its delay", queue.take(1, TimeUnit.SECONDS));
 
@@ -140,19 +141,18 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
     }
 
     @Test
-    public void negativeRequeueDelayIsRefusedAndLeavesTheJobUnsettled() throws InterruptedException {
+    public void aNegativeRequeueDelayCannotBeExpressedAndTheJobStaysUnsettled() throws InterruptedException {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b");
         Job a = queue.take();
         try {
-            a.requeue(Map.of(), -1);
+            a.settle(Settlement.requeue(Map.of(), -1));
             fail("a negative delay must be refused");
-        } catch (JobsException e) {
-            assertTrue(e.getMessage(), e.getMessage().contains("pipeline 'p'"));
+        } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("-1"));
         }
-        a.ack();
+        a.settle(Settlement.ack());
         assertEquals("b", queue.take().name());
     }
 }

@@ -15,6 +15,8 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Custody;
+import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.api.driver.Queue;
 
 /** Stop hands every held job back, in order, and the driver refuses work afterwards. */
@@ -56,7 +58,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         TestQueue queue = new TestQueue(100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a");
-        queue.take().requeue(Map.of("attempt", List.of("2")), 60);
+        queue.take().settle(Settlement.requeue(Map.of("attempt", List.of("2")), 60));
 
         List<Message> held = driver.stop();
 
@@ -79,22 +81,14 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         assertEquals("pipeline 'p': memory driver is stopped", error.getMessage());
         failure(driver.push(message("late").delay(5).build()));
 
-        try {
-            a.requeue(Map.of(), 1);
-            fail("requeue after stop must throw");
-        } catch (IllegalStateException expected) {
-            assertTrue(expected.getMessage(), expected.getMessage().contains("pipeline 'p'"));
-        }
-        try {
-            a.nack(true, 0);
-            fail("nack with requeue after stop must throw");
-        } catch (IllegalStateException expected) {
-            // the runtime keeps the job
-        }
-        a.ack();
-        b.nack();
-        c.nack(false, 0);
-        c.requeue(Map.of(), 1); // settled already: ignored, not refused
+        assertEquals("after stop nobody else holds the job: the runtime keeps a copy", Custody.RUNTIME,
+                a.settle(Settlement.requeue(Map.of(), 1)));
+        assertEquals("only the first settlement counts", Custody.DONE, a.settle(Settlement.requeue(a.headers(), 0)));
+        assertEquals(Custody.DONE, a.settle(Settlement.ack()));
+        assertEquals(Custody.DONE, b.settle(Settlement.reject()));
+        assertEquals(Custody.DONE, c.settle(Settlement.reject()));
+        assertEquals("settled already: ignored, not refused", Custody.DONE,
+                c.settle(Settlement.requeue(Map.of(), 1)));
         assertEquals(0, driver.state().reserved());
         assertEquals(0, queue.size());
     }
@@ -184,7 +178,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         TestQueue real = new TestQueue(10);
         Queue failing = new DelegatingQueue(real) {
             @Override
-            public List<Job> remove(String pipeline) {
+            public List<Job> withdraw() {
                 throw new IllegalStateException("queue closed");
             }
         };

@@ -46,7 +46,16 @@ final class TestQueue implements Queue {
     }
 
     @Override
-    public synchronized Job extractMin() throws InterruptedException {
+    public String pipeline() {
+        return DriverTestSupport.PIPELINE;
+    }
+
+    @Override
+    public List<Job> withdraw() {
+        return remove(DriverTestSupport.PIPELINE);
+    }
+
+    synchronized Job extractMin() throws InterruptedException {
         while (heap.isEmpty()) {
             wait();
         }
@@ -96,8 +105,7 @@ final class TestQueue implements Queue {
         return all;
     }
 
-    @Override
-    public synchronized List<Job> remove(String pipeline) {
+    synchronized List<Job> remove(String pipeline) {
         List<Entry> withdrawn = new ArrayList<>();
         for (Iterator<Entry> it = heap.iterator(); it.hasNext();) {
             Entry e = it.next();
