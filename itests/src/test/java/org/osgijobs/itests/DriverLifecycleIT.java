@@ -165,9 +165,8 @@ public class DriverLifecycleIT extends ItestSupport {
         Set<String> unknown = new HashSet<>(runs.keySet());
         unknown.removeAll(accepted);
         assertEquals("only accepted jobs ran", Set.of(), unknown);
-        for (String refusal : refusals) {
-            assertTrue("a refused push says why: " + refusal, refusal.contains(UNAVAILABLE));
-        }
+        // the driver is away for milliseconds: pushes wait for the next one (driver_wait) instead of failing
+        assertEquals("no push failed while the driver bundle changed", List.of(), refusals);
     }
 
     private Bundle driver() {

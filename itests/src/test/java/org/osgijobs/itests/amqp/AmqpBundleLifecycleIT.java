@@ -1,5 +1,6 @@
 package org.osgijobs.itests.amqp;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.After;
 import org.junit.Test;
@@ -75,6 +77,8 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
         Jobs jobs = jobs();
         Set<String> accepted = ConcurrentHashMap.newKeySet();
         AtomicInteger refused = new AtomicInteger();
+        Map<String, AtomicInteger> refusedIn = new ConcurrentHashMap<>();
+        AtomicReference<String> phase = new AtomicReference<>("start");
         AtomicBoolean pushing = new AtomicBoolean(true);
         Thread producer = new Thread(() -> {
             int n = 0;
@@ -85,6 +89,7 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
                     accepted.add(m.id());
                 } catch (RuntimeException e) {
                     refused.incrementAndGet();
+                    refusedIn.computeIfAbsent(phase.get(), k -> new AtomicInteger()).incrementAndGet();
                     try {
                         Thread.sleep(5);
                     } catch (InterruptedException stop) {
@@ -109,10 +114,12 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
             int afterStart = handler.count();
             await("load after start", () -> handler.count() > afterStart + 200);
 
+            phase.set("update");
             driver.update();
             comeBack(pipelines);
             int afterUpdate = handler.count();
             await("load after update", () -> handler.count() > afterUpdate + 200);
+            phase.set("after update");
 
             driver.uninstall();
             await("pipelines report the driver gone", () -> jobs.stat("amqp-life-cfg").errorMessage()
@@ -129,6 +136,11 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
                 () -> accepted.stream().allMatch(id -> handler.runsOf(id) >= 1));
         int duplicates = handler.count() - handler.runsById().size();
         System.out.printf("itest driver-amqp bundle stop/update/uninstall: %d pushes accepted, %d refused while the"
-                + " driver was away, 0 lost, %d duplicates%n", accepted.size(), refused.get(), duplicates);
+                + " driver was away (%s), 0 lost, %d duplicates%n", accepted.size(), refused.get(), refusedIn,
+                duplicates);
+        assertEquals("no push failed during the bundle update", 0,
+                refusedIn.getOrDefault("update", new AtomicInteger()).get());
+        // every change was orderly: running jobs finished and were acked before each driver stopped
+        assertEquals("no job ran twice", 0, duplicates);
     }
 }

@@ -19,10 +19,13 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Constructor;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.itests.ItestBundles;
 
 /**
@@ -54,14 +57,14 @@ public class AmqpMinimalFrameworkIT extends AmqpItestSupport {
         }
 
         @Override
-        public Job extractMin() throws InterruptedException {
-            return jobs.take();
+        public String pipeline() {
+            return "minimal";
         }
 
         @Override
-        public List<Job> remove(String pipeline) {
+        public List<Job> withdraw() {
             List<Job> removed = new ArrayList<>();
-            jobs.removeIf(j -> j.groupId().equals(pipeline) && removed.add(j));
+            jobs.removeIf(removed::add);
             return removed;
         }
 
@@ -86,9 +89,30 @@ public class AmqpMinimalFrameworkIT extends AmqpItestSupport {
         // no plain client here to clean up with: the pipeline removes its queue and exchange itself
         String q = unique("minimal");
         FifoQueue queue = new FifoQueue();
-        Driver driver = constructor.driverFromPipeline(Pipeline.of(Map.of("name", "minimal", "driver", "amqp",
-                "queue", q, "routing_key", q, "exchange", unique("minimal"), "delete_queue_on_stop", "true",
-                "exchange_auto_delete", "true")), queue);
+        Pipeline pipeline = Pipeline.of(Map.of("name", "minimal", "driver", "amqp", "queue", q, "routing_key", q,
+                "exchange", unique("minimal"), "delete_queue_on_stop", "true", "exchange_auto_delete", "true",
+                "timeout", "30"));
+        Driver driver = constructor.create(new DriverContext() {
+            @Override
+            public Pipeline pipeline() {
+                return pipeline;
+            }
+
+            @Override
+            public String configKey() {
+                return null;
+            }
+
+            @Override
+            public Queue queue() {
+                return queue;
+            }
+
+            @Override
+            public int timeoutSeconds() {
+                return 30;
+            }
+        });
         try {
             driver.push(Message.builder("tiny").id("m1").pipeline("minimal").build()).toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);
@@ -96,7 +120,7 @@ public class AmqpMinimalFrameworkIT extends AmqpItestSupport {
             Job job = queue.jobs.poll(30, TimeUnit.SECONDS);
             assertNotNull(job);
             assertEquals("m1", job.id());
-            job.ack();
+            assertEquals(Custody.DONE, job.settle(Settlement.ack()));
         } finally {
             driver.stop();
         }

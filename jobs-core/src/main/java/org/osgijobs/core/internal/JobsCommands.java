@@ -62,38 +62,53 @@ public final class JobsCommands {
 
     /**
      * {@code jobs:push <pipeline> <name> <payload> [key=value ...]}: pushes a job. Keys: {@code priority},
-     * {@code delay} (seconds), {@code id}, {@code auto_ack}, and {@code h.<header>} for headers (repeatable).
+     * {@code delay} (seconds), {@code id}, {@code auto_ack} ({@code true} or {@code false}), {@code h.<header>} for
+     * headers (repeatable), and {@code count}: push that many copies (each with its own id), many in flight, stopping
+     * at the first refusal; the way for scripts to push in bulk without a Gogo loop.
      */
     public String push(String pipeline, String name, String payload, String... options) {
         Message.Builder builder = Message.builder(name).pipeline(pipeline)
                 .payload(payload.getBytes(StandardCharsets.UTF_8));
         Map<String, List<String>> headers = new LinkedHashMap<>();
+        long count = 1;
+        boolean idGiven = false;
         for (String option : options) {
             String[] kv = keyValue(option);
             switch (kv[0]) {
             case "priority":
-                builder.priority(number(kv));
+                builder.priority(number(kv, 0, Long.MAX_VALUE));
                 break;
             case "delay":
-                builder.delay((int) number(kv));
+                builder.delay((int) number(kv, 0, Integer.MAX_VALUE));
                 break;
             case "id":
                 builder.id(kv[1]);
+                idGiven = true;
                 break;
             case "auto_ack":
-                builder.autoAck(Boolean.parseBoolean(kv[1]));
+                builder.autoAck(bool(kv));
+                break;
+            case "count":
+                count = number(kv, 1, Integer.MAX_VALUE);
                 break;
             default:
                 if (!kv[0].startsWith("h.") || kv[0].length() == 2) {
-                    throw new JobsException("push: unknown option '" + kv[0]
-                            + "' (use priority, delay, id, auto_ack or h.<header>)");
+                    throw new JobsException(JobsException.Kind.BAD_INPUT, "push: unknown option '" + kv[0]
+                            + "' (use priority, delay, id, auto_ack, count or h.<header>)");
                 }
                 headers.computeIfAbsent(kv[0].substring(2), k -> new ArrayList<>()).add(kv[1]);
             }
         }
+        if (count > 1 && idGiven) {
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "push: 'id' and 'count' exclude each other "
+                    + "(every copy gets its own id)");
+        }
         Message message = builder.headers(headers).build();
-        jobs.push(message);
-        return "pushed " + message.id() + " to " + pipeline;
+        if (count == 1) {
+            jobs.push(message);
+            return "pushed " + message.id() + " to " + pipeline;
+        }
+        return BulkPush.run(jobs, message, count);
     }
 
     /** {@code jobs:pause <pipeline>} */
@@ -125,6 +140,18 @@ public final class JobsCommands {
         return "destroyed " + pipeline;
     }
 
+    private static boolean bool(String[] kv) {
+        switch (kv[1].trim().toLowerCase(java.util.Locale.ROOT)) {
+        case "true":
+            return true;
+        case "false":
+            return false;
+        default:
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "push: option '" + kv[0]
+                    + "' must be true or false, got '" + kv[1] + "'");
+        }
+    }
+
     private static String[] keyValue(String option) {
         int eq = option.indexOf('=');
         if (eq <= 0) {
@@ -133,12 +160,18 @@ public final class JobsCommands {
         return new String[] { option.substring(0, eq).trim(), option.substring(eq + 1).trim() };
     }
 
-    private static long number(String[] kv) {
+    private static long number(String[] kv, long min, long max) {
+        long value;
         try {
-            return Long.parseLong(kv[1]);
+            value = Long.parseLong(kv[1].trim());
         } catch (NumberFormatException e) {
-            throw new JobsException("option '" + kv[0] + "' must be an integer, got '" + kv[1] + "'");
+            value = min - 1;
         }
+        if (value < min || value > max) {
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "option '" + kv[0] + "' must be an integer from "
+                    + min + " to " + max + ", got '" + kv[1] + "'");
+        }
+        return value;
     }
 
     /** Renders states as an aligned text table. */

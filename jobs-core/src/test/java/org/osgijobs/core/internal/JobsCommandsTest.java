@@ -62,10 +62,30 @@ public class JobsCommandsTest {
     }
 
     @Test
+    public void countPushesManyCopiesEachWithItsOwnIdAndStopsAtTheFirstRefusal() throws Exception {
+        commands.declare("name=bulk", "driver=test");
+        assertEquals("pushed 2500 jobs to bulk", commands.push("bulk", "x", "p", "count=2500"));
+        assertEquals(2500, drivers.last().waiting.stream().map(m -> m.id()).distinct().count());
+
+        commands.declare("name=small", "driver=test");
+        drivers.last().capacity = 3; // the driver refuses the fourth job
+        JobsException full = assertThrows(JobsException.class, () -> commands.push("small", "x", "", "count=10"));
+        assertTrue(full.getMessage(), full.getMessage().startsWith("pushed 3 of 10 jobs to 'small', then: "));
+        assertTrue(full.getMessage(), full.getMessage().contains("test driver full"));
+    }
+
+    @Test
     public void badArgumentsAreNamed() {
         commands.declare("name=d", "driver=test");
-        assertEquals("option 'priority' must be an integer, got 'high'",
+        assertEquals("option 'priority' must be an integer from 0 to 9223372036854775807, got 'high'",
                 assertThrows(JobsException.class, () -> commands.push("d", "x", "", "priority=high")).getMessage());
+        assertEquals("option 'delay' must be an integer from 0 to 2147483647, got '4294967301'",
+                assertThrows(JobsException.class, () -> commands.push("d", "x", "", "delay=4294967301"))
+                        .getMessage());
+        assertEquals("push: option 'auto_ack' must be true or false, got 'yes'",
+                assertThrows(JobsException.class, () -> commands.push("d", "x", "", "auto_ack=yes")).getMessage());
+        assertTrue(assertThrows(JobsException.class, () -> commands.push("d", "x", "", "count=2", "id=a"))
+                .getMessage().contains("'id' and 'count' exclude each other"));
         assertTrue(assertThrows(JobsException.class, () -> commands.push("d", "x", "", "colour=red")).getMessage()
                 .contains("unknown option 'colour'"));
         assertEquals("option 'oops' must be key=value",

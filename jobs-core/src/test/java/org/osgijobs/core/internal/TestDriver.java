@@ -28,6 +28,8 @@ class TestDriver implements Driver {
     final List<TestJob> settled = new CopyOnWriteArrayList<>();
     boolean consuming;
     boolean stopped;
+    /** Jobs it keeps at most; beyond, pushes are refused. */
+    volatile int capacity = Integer.MAX_VALUE;
 
     TestDriver(Pipeline pipeline, Queue queue) {
         this.pipeline = pipeline;
@@ -66,6 +68,10 @@ class TestDriver implements Driver {
     public synchronized CompletionStage<Void> push(Message message) {
         if (stopped) {
             return CompletableFuture.failedFuture(new JobsException("test driver stopped"));
+        }
+        if (waiting.size() >= capacity) {
+            return CompletableFuture.failedFuture(new JobsException(JobsException.Kind.UNAVAILABLE,
+                    "test driver full"));
         }
         if (consuming) {
             enqueue(message);
