@@ -50,9 +50,10 @@ public final class JobsCommands {
     public String stats(String pipeline) {
         PipelineStats s = jobs.stats(pipeline);
         return String.format("pipeline %s: pushed=%d push_errors=%d processed=%d failed=%d timed_out=%d "
-                + "requeued=%d dead_lettered=%d no_handler=%d in_flight=%d queued=%d delayed=%d mean_run_us=%d",
-                s.pipeline(), s.pushed(), s.pushErrors(), s.processed(), s.failed(), s.timedOut(), s.requeued(),
-                s.deadLettered(), s.noHandler(), s.inFlight(), s.queued(), s.delayed(), s.meanRunMicros());
+                + "requeued=%d dead_lettered=%d no_handler=%d abandoned=%d in_flight=%d queued=%d delayed=%d "
+                + "mean_run_us=%d", s.pipeline(), s.pushed(), s.pushErrors(), s.processed(), s.failed(),
+                s.timedOut(), s.requeued(), s.deadLettered(), s.noHandler(), s.abandoned(), s.inFlight(),
+                s.queued(), s.delayed(), s.meanRunMicros());
     }
 
     /** {@code jobs:push <pipeline> <name>}: pushes a job with an empty payload. */
