@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -77,6 +78,23 @@ public class AmqpPipelinesIT extends AmqpItestSupport {
                     .filter(r -> r.id().equals(id)).map(RecordingHandler.Run::pipeline).toList()));
         }
         assertHoldsFor("no extra run", Duration.ofMillis(500), () -> handler.count() == 180);
+    }
+
+    @Test
+    public void aDependentActionOfAnAsyncPushMayPushAgainAndBlockWithoutStallingTheBroker() throws Exception {
+        String q = queueName("chained");
+        declare(amqpPipeline("amqp-chained", "queue", q, "routing_key", q, "exchange", exchangeName("chained")));
+        Jobs jobs = jobs();
+        Message a = Message.builder("chain.job").pipeline("amqp-chained").build();
+        Message b = Message.builder("chain.job").pipeline("amqp-chained").build();
+        long started = System.nanoTime();
+        // the confirm of a must not be delivered on the client's frame reader, which b's confirm needs
+        jobs.pushAsync(a).thenRun(() -> jobs.push(b)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        System.out.printf("itest AMQP pushAsync(a).thenRun(push(b)): %d ms%n", tookMillis);
+        assertTrue("both confirmed well under a second, took " + tookMillis + " ms", tookMillis < 1000);
+        awaitState("amqp-chained", "both jobs in the broker", s -> s.active() == 2);
+        jobs.destroy("amqp-chained");
     }
 
     @Test
