@@ -14,6 +14,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Driver;
+import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
 import org.slf4j.Logger;
@@ -73,21 +74,23 @@ public final class AmqpConstructor implements Constructor {
         return AmqpDriver.NAME;
     }
 
+    /**
+     * Builds the driver of a pipeline, declared by configuration or at runtime alike: the configuration key is not
+     * needed, the pipeline's options and its queue are.
+     *
+     * @throws JobsException of kind {@code BAD_INPUT} naming the option when a pipeline option or the
+     *         {@code jobs.amqp} configuration is malformed, or {@code REJECTED} when the broker refuses the
+     *         pipeline's exchange or queue
+     */
     @Override
-    public Driver driverFromConfig(String configKey, Queue queue, Pipeline pipeline) {
-        return build(pipeline, queue);
-    }
-
-    @Override
-    public Driver driverFromPipeline(Pipeline pipeline, Queue queue) {
-        return build(pipeline, queue);
-    }
-
-    private Driver build(Pipeline pipeline, Queue queue) {
+    public Driver create(DriverContext context) {
+        Pipeline pipeline = context.pipeline();
         JobsException broken = configurationError;
         if (broken != null) {
-            throw new JobsException("pipeline '" + pipeline.name() + "': " + broken.getMessage(), broken);
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + pipeline.name() + "': "
+                    + broken.getMessage(), broken);
         }
+        Queue queue = context.queue();
         AmqpDriver driver = new AmqpDriver(pipeline, settings, queue, drivers::remove);
         drivers.add(driver);
         try {

@@ -30,8 +30,8 @@ import com.rabbitmq.client.AMQP;
  * (confirmed publishing) and, while consuming, a {@link Consumption} (the consuming channel).
  * <p>
  * Consumption changes (run, pause, resume, stop, and their restoration after a reconnect) happen under one lock,
- * {@code control}. Calls made under it into the runtime's {@link Queue} are leaf calls: the queue never calls back
- * into a driver.
+ * {@code control}. Calls made under it into the runtime's {@link Queue} (this pipeline's view of it) are leaf calls:
+ * the queue never calls back into a driver.
  */
 final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDriver.class);
@@ -55,8 +55,16 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
     private volatile Consumption consumption;
     private volatile boolean stopped;
 
+    /**
+     * @param queue the pipeline's view of the runtime's queue
+     * @throws IllegalArgumentException when the queue is another pipeline's view: every insert would be refused
+     */
     AmqpDriver(Pipeline pipeline, ConnectionSettings settings, Queue queue, Consumer<AmqpDriver> onStopped) {
         this.pipeline = pipeline.name();
+        if (!this.pipeline.equals(queue.pipeline())) {
+            throw new IllegalArgumentException("pipeline '" + this.pipeline + "' was given the queue of pipeline '"
+                    + queue.pipeline() + "'");
+        }
         this.options = PipelineOptions.of(pipeline);
         this.settings = settings;
         this.queue = queue;
@@ -252,7 +260,7 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
                 consumption = null;
                 // the broker delivers these again: the copies in the runtime's queue must not run too
                 int dropped = 0;
-                for (Job job : queue.remove(pipeline)) {
+                for (Job job : queue.withdraw()) {
                     if (!(job instanceof AmqpJob) || ((AmqpJob) job).owner != c) {
                         requeueForeign(job);
                     } else {
@@ -345,7 +353,7 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
     /** Under control: stops the subscription and puts back every delivery no worker has taken. */
     private void releaseAll(Consumption c) {
         List<AmqpJob> back = new ArrayList<>(c.unsubscribe());
-        for (Job job : queue.remove(pipeline)) {
+        for (Job job : queue.withdraw()) {
             if (job instanceof AmqpJob && ((AmqpJob) job).owner == c) {
                 back.add((AmqpJob) job);
             } else if (!(job instanceof AmqpJob)) {

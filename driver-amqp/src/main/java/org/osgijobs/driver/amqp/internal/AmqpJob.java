@@ -5,16 +5,19 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /**
- * One delivery from the broker, as a job of the runtime. Settling it (ack, nack, requeue) goes to the
- * {@link Consumption} that received it, on the channel it came from; only the first settlement counts.
+ * One delivery from the broker, as a job of the runtime. Settling it ({@link #settle(Settlement)}: ack, reject,
+ * requeue) goes to the {@link Consumption} that received it, on the channel it came from; only the first settlement
+ * counts, later ones answer {@link Custody#DONE}.
  * <p>
- * A requeue (or {@code nack(true, delay)}) after the driver stopped leaves the original with the broker, which
- * delivers it again as it was: the new headers, the attempt count among them, are not kept. It does not throw,
- * so the runtime keeps no copy of its own; the exception is a delivery a multiple ack already acknowledged,
- * which the broker no longer holds: then it throws {@link IllegalStateException} and the runtime keeps the job.
+ * A requeue after the driver stopped leaves the original with the broker, which delivers it again as it was: the
+ * new headers, the attempt count among them, are not kept, and the answer is {@link Custody#BROKER}, so the runtime
+ * keeps no copy of its own. The exception is a delivery a multiple ack already acknowledged, which the broker no
+ * longer holds: then the answer is {@link Custody#RUNTIME} and the runtime keeps the job.
  */
 final class AmqpJob implements Job {
 
@@ -80,28 +83,24 @@ final class AmqpJob implements Job {
                 .build();
     }
 
+    /**
+     * {@code ACK} is a {@code basic.ack} (with {@code multiple_ack}, of every earlier delivery too); {@code REJECT}
+     * a {@code basic.nack} with {@code requeue = requeue_on_fail}; {@code REQUEUE} publishes a copy with the new
+     * headers (through a delay queue when delayed), waits for its confirm, then acknowledges this delivery. A kind
+     * this driver does not know is a requeue with the job's own headers, which loses nothing.
+     */
     @Override
-    public void ack() {
-        owner.ack(this);
-    }
-
-    @Override
-    public void nack() {
-        owner.nack(this, owner.requeueOnFail());
-    }
-
-    @Override
-    public void nack(boolean requeue, int delay) {
-        if (requeue && delay > 0) {
-            owner.requeue(this, decoded.headers(), delay);
-        } else {
-            owner.nack(this, requeue);
+    public Custody settle(Settlement settlement) {
+        switch (settlement.kind()) {
+        case ACK:
+            return owner.ack(this);
+        case REJECT:
+            return owner.reject(this);
+        case REQUEUE:
+            return owner.requeue(this, settlement.headers(), settlement.delay());
+        default:
+            return owner.requeue(this, decoded.headers(), settlement.delay());
         }
-    }
-
-    @Override
-    public void requeue(Map<String, List<String>> headers, int delay) {
-        owner.requeue(this, headers == null ? Map.of() : headers, delay);
     }
 
     /** @return {@code true} the first time: the caller settles the delivery */

@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.osgijobs.api.JobsException;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,18 +24,19 @@ import com.rabbitmq.client.Envelope;
 
 /**
  * The consuming side of one session: a channel with {@code prefetch}, the subscription to the pipeline's queue,
- * and the settlement of the deliveries it received (ack, nack, requeue), which must happen on that channel.
+ * and the settlement of the deliveries it received (ack, reject, requeue), which must happen on that channel. Each
+ * settlement answers who keeps the job afterwards ({@link Custody}); none throws.
  * <p>
  * Deliveries are not inserted into the runtime's queue on the client's dispatch thread: they go to a buffer (at
  * most {@code prefetch} long, as the broker sends no more unacknowledged deliveries) that a feeder thread moves
  * into the queue, blocking there while it is full. Pausing interrupts the feeder and returns what it still had.
  * <p>
  * When the session is lost, this object is abandoned: settlements of its deliveries are skipped, because the
- * broker delivers every unacknowledged message again.
+ * broker delivers every unacknowledged message again ({@link Custody#BROKER}).
  * <p>
  * A requeue after the driver stopped publishes nothing: the original delivery stays with the broker and is
- * delivered again as it was, without the requeue's new headers (see {@link #requeue}). It returns normally, so
- * that the runtime keeps no copy of its own: one copy survives, not two.
+ * delivered again as it was, without the requeue's new headers (see {@link #requeue}). It answers
+ * {@link Custody#BROKER}, so that the runtime keeps no copy of its own: one copy survives, not two.
  */
 final class Consumption {
     private static final Logger LOG = LoggerFactory.getLogger(Consumption.class);
@@ -67,6 +68,16 @@ final class Consumption {
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LinkedBlockingDeque<AmqpJob> buffer = new LinkedBlockingDeque<>();
     private final Object ackLock = new Object();
+    /** What became of an ack or a nack of one delivery. */
+    private enum Sent {
+        /** Sent on the channel. */
+        SENT,
+        /** Nothing sent: a multiple ack of a later delivery acknowledged this one already. */
+        COVERED,
+        /** The channel failed: the broker delivers the message again. */
+        FAILED
+    }
+
     /** With multiple_ack: every delivery up to this tag is acknowledged. Guarded by ackLock. */
     private long coveredUpTo;
     private volatile boolean gone;
@@ -206,39 +217,62 @@ final class Consumption {
         }
     }
 
-    boolean requeueOnFail() {
-        return options.requeueOnFail;
-    }
-
-    void ack(AmqpJob job) {
+    /**
+     * Acknowledges a delivery: {@code basic.ack}, with {@code multiple_ack} of every earlier one too.
+     *
+     * @return {@link Custody#DONE}, or {@link Custody#BROKER} when the ack could not reach the broker (its channel
+     *         is gone), which delivers the message again
+     */
+    Custody ack(AmqpJob job) {
         if (!job.markSettled()) {
             LOG.warn("pipeline '{}': {} was already settled; ack ignored", pipeline, job);
-            return;
+            return Custody.DONE;
         }
         try {
             if (gone) {
+                if (coveredByMultipleAck(job)) {
+                    return Custody.DONE;
+                }
                 LOG.debug("pipeline '{}': {} acked after its channel closed; the broker delivers it again", pipeline,
                         job);
-                return;
+                return Custody.BROKER;
             }
-            sendAck(job);
+            return sendAck(job) == Sent.FAILED ? Custody.BROKER : Custody.DONE;
         } finally {
             settledOne();
         }
     }
 
-    void nack(AmqpJob job, boolean requeue) {
+    /**
+     * Rejects a delivery: {@code basic.nack} with {@code requeue = requeue_on_fail}.
+     *
+     * @return {@link Custody#DONE} when it is gone (or a multiple ack acknowledged it already), or
+     *         {@link Custody#BROKER} when the broker keeps it and delivers it again: with {@code requeue_on_fail},
+     *         or when the nack could not reach the broker
+     */
+    Custody reject(AmqpJob job) {
+        boolean requeue = options.requeueOnFail;
         if (!job.markSettled()) {
             LOG.warn("pipeline '{}': {} was already settled; nack ignored", pipeline, job);
-            return;
+            return Custody.DONE;
         }
         try {
             if (gone) {
+                if (coveredByMultipleAck(job)) {
+                    return Custody.DONE;
+                }
                 LOG.debug("pipeline '{}': {} rejected after its channel closed; the broker delivers it again",
                         pipeline, job);
-                return;
+                return Custody.BROKER;
             }
-            sendNack(job, requeue);
+            switch (sendNack(job, requeue)) {
+            case SENT:
+                return requeue ? Custody.BROKER : Custody.DONE;
+            case COVERED:
+                return Custody.DONE;
+            default:
+                return Custody.BROKER;
+            }
         } finally {
             settledOne();
         }
@@ -253,7 +287,7 @@ final class Consumption {
             return;
         }
         try {
-            if (!sendNack(job, true)) {
+            if (sendNack(job, true) == Sent.COVERED) {
                 host.republish(job, job.headers(), 0).whenComplete((ok, error) -> {
                     if (error != null) {
                         LOG.error("pipeline '{}': {} was acknowledged by a multiple ack and could not be published"
@@ -267,28 +301,35 @@ final class Consumption {
     }
 
     /**
-     * Puts a job back with new headers: publishes a copy (through the delay path when delayed), then acknowledges
-     * the original.
+     * Puts a job back with new headers: publishes a copy (through the delay path when delayed), waits for its
+     * confirm, then acknowledges the original ({@link Custody#DRIVER}).
      * <p>
      * After the driver stopped, nothing is published: the original stays with the broker, which delivers it again
      * as it was delivered, and the new headers (the attempt count, say) are not kept. When its channel is gone or
      * closing the unacknowledged delivery returns to the queue by itself; when the channel is still open it is
-     * rejected with requeue. Either way this returns normally, so that the runtime does not keep a second copy.
+     * rejected with requeue. Either way the answer is {@link Custody#BROKER}, so that the runtime does not keep a
+     * second copy. When the copy could not be published, the original goes back to its queue unchanged
+     * ({@code basic.nack} with requeue), also {@link Custody#BROKER}.
+     * <p>
+     * Where the broker no longer holds the original (a multiple ack covered it) and no copy could be published
+     * (the driver stopped, or the publish failed), the answer is {@link Custody#RUNTIME}: the runtime keeps the
+     * job itself.
      *
-     * @throws IllegalStateException when the driver is stopped and the broker no longer holds the original (a
-     *         multiple ack covered it): the runtime keeps the job itself, as {@code Job.requeue} says
-     * @throws JobsException when the copy could not be published; the original went back to its queue
+     * @return who keeps the job; {@link Custody#DONE} when it was settled already (nothing is done)
      */
-    void requeue(AmqpJob job, Map<String, List<String>> headers, int delay) {
+    Custody requeue(AmqpJob job, Map<String, List<String>> headers, int delay) {
         if (!job.markSettled()) {
-            throw new IllegalStateException("pipeline '" + pipeline + "': " + job + " was already settled");
+            LOG.warn("pipeline '{}': {} was already settled; requeue ignored", pipeline, job);
+            return Custody.DONE;
         }
         try {
-            if (host.isStopped() && coveredByMultipleAck(job)) {
-                throw new IllegalStateException("pipeline '" + pipeline + "' is stopped and " + job + " was already"
-                        + " acknowledged by a multiple ack (multiple_ack=true): the broker no longer holds it");
+            boolean covered = coveredByMultipleAck(job);
+            if (host.isStopped() && covered) {
+                LOG.info("pipeline '{}' is stopped and {} was already acknowledged by a multiple ack"
+                        + " (multiple_ack=true): the broker no longer holds it; the runtime keeps it", pipeline, job);
+                return Custody.RUNTIME;
             }
-            if (gone || !channel.isOpen()) {
+            if (!covered && (gone || !channel.isOpen())) {
                 if (host.isStopped()) {
                     LOG.debug("pipeline '{}' is stopped: {} was not requeued; its channel closed, so the broker"
                             + " delivers it again as it was delivered (the new headers are not kept)", pipeline, job);
@@ -296,11 +337,10 @@ final class Consumption {
                     LOG.info("pipeline '{}': {} could not be requeued with new headers: its channel closed; the"
                             + " broker delivers it again as it was", pipeline, job);
                 }
-                return;
+                return Custody.BROKER;
             }
             if (host.isStopped()) {
-                leaveWithBroker(job);
-                return;
+                return leaveWithBroker(job);
             }
             try {
                 host.republish(job, headers, delay).get(options.timeoutSeconds + 5L, TimeUnit.SECONDS);
@@ -310,15 +350,21 @@ final class Consumption {
                 }
                 if (host.isStopped()) {
                     // the driver stopped while the copy was on its way, and its publisher refused it
-                    leaveWithBroker(job);
-                    return;
+                    return leaveWithBroker(job);
                 }
-                sendNack(job, true);
                 Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                throw new JobsException("pipeline '" + pipeline + "': " + job + " could not be requeued ("
-                        + cause.getMessage() + "); it went back to its queue unchanged", cause);
+                if (sendNack(job, true) == Sent.COVERED) {
+                    LOG.warn("pipeline '{}': {} could not be requeued ({}) and the broker no longer holds it (a"
+                            + " multiple ack acknowledged it); the runtime keeps it", pipeline, job,
+                            cause.getMessage());
+                    return Custody.RUNTIME;
+                }
+                LOG.warn("pipeline '{}': {} could not be requeued ({}); it went back to its queue unchanged",
+                        pipeline, job, cause.getMessage());
+                return Custody.BROKER;
             }
             sendAck(job);
+            return Custody.DRIVER;
         } finally {
             settledOne();
         }
@@ -328,13 +374,15 @@ final class Consumption {
      * A requeue after stop on a channel still open: the publisher is closed, so the original goes back to its
      * queue as it was delivered.
      */
-    private void leaveWithBroker(AmqpJob job) {
-        if (!sendNack(job, true)) {
-            throw new IllegalStateException("pipeline '" + pipeline + "' is stopped and " + job + " was already"
-                    + " acknowledged by a multiple ack (multiple_ack=true): the broker no longer holds it");
+    private Custody leaveWithBroker(AmqpJob job) {
+        if (sendNack(job, true) == Sent.COVERED) {
+            LOG.info("pipeline '{}' is stopped and {} was already acknowledged by a multiple ack (multiple_ack=true):"
+                    + " the broker no longer holds it; the runtime keeps it", pipeline, job);
+            return Custody.RUNTIME;
         }
         LOG.debug("pipeline '{}' is stopped: {} was not requeued; it went back to its queue as it was delivered"
                 + " (the new headers are not kept) and the broker delivers it again", pipeline, job);
+        return Custody.BROKER;
     }
 
     /** @return whether a multiple ack of a later delivery already acknowledged this one */
@@ -347,12 +395,12 @@ final class Consumption {
         }
     }
 
-    private void sendAck(AmqpJob job) {
+    private Sent sendAck(AmqpJob job) {
         try {
             if (options.multipleAck) {
                 synchronized (ackLock) {
                     if (job.deliveryTag <= coveredUpTo) {
-                        return; // a later multiple ack acknowledged it already
+                        return Sent.COVERED; // a later multiple ack acknowledged it already
                     }
                     coveredUpTo = job.deliveryTag;
                     channel.basicAck(job.deliveryTag, true);
@@ -360,32 +408,34 @@ final class Consumption {
             } else {
                 channel.basicAck(job.deliveryTag, false);
             }
+            return Sent.SENT;
         } catch (IOException | AlreadyClosedException e) {
             LOG.debug("pipeline '{}': ack of {} failed ({}); the broker delivers it again", pipeline, job,
                     e.toString());
+            return Sent.FAILED;
         }
     }
 
-    /** @return {@code false} when the delivery was already acknowledged by a multiple ack */
-    private boolean sendNack(AmqpJob job, boolean requeue) {
+    private Sent sendNack(AmqpJob job, boolean requeue) {
         try {
             if (options.multipleAck) {
                 synchronized (ackLock) {
                     if (job.deliveryTag <= coveredUpTo) {
                         LOG.warn("pipeline '{}': {} was already acknowledged by a multiple ack (multiple_ack=true);"
                                 + " its rejection cannot reach the broker", pipeline, job);
-                        return false;
+                        return Sent.COVERED;
                     }
                     channel.basicNack(job.deliveryTag, false, requeue);
                 }
             } else {
                 channel.basicNack(job.deliveryTag, false, requeue);
             }
+            return Sent.SENT;
         } catch (IOException | AlreadyClosedException e) {
             LOG.debug("pipeline '{}': nack of {} failed ({}); the broker delivers it again", pipeline, job,
                     e.toString());
+            return Sent.FAILED;
         }
-        return true;
     }
 
     private void settledOne() {

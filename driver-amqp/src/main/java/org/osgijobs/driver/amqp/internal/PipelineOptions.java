@@ -106,8 +106,9 @@ final class PipelineOptions {
             throw p.bad(PUBLISH_WINDOW, String.valueOf(publishWindow), "a number above 0");
         }
         if (exchangeType == ExchangeType.FANOUT && queue.isEmpty()) {
-            throw new JobsException("pipeline '" + pipeline + "': exchange_type 'fanout' needs option 'queue': a"
-                    + " fanout exchange copies every job to all its queues, so each fanout pipeline needs its own");
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + pipeline + "': exchange_type"
+                    + " 'fanout' needs option 'queue': a fanout exchange copies every job to all its queues, so each"
+                    + " fanout pipeline needs its own");
         }
     }
 

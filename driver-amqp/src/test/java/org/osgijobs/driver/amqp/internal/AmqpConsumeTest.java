@@ -13,8 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Settlement;
 
 /** Consuming: prefetch, acks, pause and resume, requeue, stop. */
 public class AmqpConsumeTest {
@@ -36,7 +38,7 @@ public class AmqpConsumeTest {
     @Test
     public void deliveriesGoToTheQueueAndAcksRemoveThemFromTheBroker() throws Exception {
         String q = amqp.queue("consume");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         pushAll(d, "p", 20);
         try (Workers workers = new Workers(queue, 2)) {
@@ -53,7 +55,7 @@ public class AmqpConsumeTest {
     @Test
     public void prefetchBoundsTheDeliveriesHeldAndPauseGivesThemBack() throws Exception {
         String q = amqp.queue("prefetch");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "prefetch", "3"));
         pushAll(d, "p", 10);
         run(d, "p");
@@ -74,7 +76,7 @@ public class AmqpConsumeTest {
     @Test
     public void requeueRepublishesWithNewHeadersAfterTheDelayAndAcksTheOriginal() throws Exception {
         String q = amqp.queue("requeue");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("again").id("r1").pipeline("p").header("old", "1").payload("body").build())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -82,7 +84,8 @@ public class AmqpConsumeTest {
         Job first = queue.poll(30, TimeUnit.SECONDS);
         assertNotNull(first);
         long requeuedAt = System.nanoTime();
-        first.requeue(Map.of("new", List.of("2")), 1);
+        assertEquals("stored again as asked", Custody.DRIVER, first.settle(Settlement.requeue(Map.of("new",
+                List.of("2")), 1)));
         amqp.track("delayed-1000.." + q);
         Job second = queue.poll(30, TimeUnit.SECONDS);
         long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - requeuedAt);
@@ -91,7 +94,7 @@ public class AmqpConsumeTest {
         assertEquals("r1", second.id());
         assertEquals(Map.of("new", List.of("2")), second.headers());
         assertEquals("body", new String(second.body()));
-        second.ack();
+        second.settle(Settlement.ack());
         d.pause("p");
         assertEquals("the original was acknowledged", 0, Broker.messageCount(amqp.raw, q));
     }
@@ -100,13 +103,14 @@ public class AmqpConsumeTest {
     public void nackRequeuesOnlyWithRequeueOnFail() throws Exception {
         for (boolean requeueOnFail : new boolean[] {false, true}) {
             String q = amqp.queue("nack");
-            TestQueue queue = new TestQueue();
+            TestQueue queue = new TestQueue("p" + requeueOnFail);
             AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p" + requeueOnFail, "queue", q, "routing_key", q,
                     "requeue_on_fail", String.valueOf(requeueOnFail)));
             pushAll(d, "p" + requeueOnFail, 1);
             run(d, "p" + requeueOnFail);
             Job job = queue.poll(30, TimeUnit.SECONDS);
-            job.nack();
+            assertEquals("the broker keeps it only with requeue_on_fail", requeueOnFail ? Custody.BROKER
+                    : Custody.DONE, job.settle(Settlement.reject()));
             d.pause("p" + requeueOnFail);
             // acks and nacks are asynchronous: the broker's count settles a moment after pause returns
             long expected = requeueOnFail ? 1 : 0;
@@ -125,26 +129,27 @@ public class AmqpConsumeTest {
     @Test
     public void nackWithRequeueAndDelayGoesThroughTheDelayPath() throws Exception {
         String q = amqp.queue("nackdelay");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("later").id("n1").pipeline("p").header("h", "v").build()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         run(d, "p");
-        queue.poll(30, TimeUnit.SECONDS).nack(true, 2);
+        Job failed = queue.poll(30, TimeUnit.SECONDS);
+        assertEquals("stored again as asked", Custody.DRIVER, failed.settle(Settlement.requeue(failed.headers(), 2)));
         String delayQueue = amqp.track("delayed-2000.." + q);
         assertEquals(1, Broker.messageCount(amqp.raw, delayQueue));
         assertEquals(1, d.state().delayed());
         Job back = queue.poll(30, TimeUnit.SECONDS);
         assertEquals("n1", back.id());
         assertEquals(Map.of("h", List.of("v")), back.headers());
-        back.ack();
+        back.settle(Settlement.ack());
         assertTrue(Broker.eventually(() -> d.state().delayed() == 0, 30));
     }
 
     @Test
     public void multipleAckAcknowledgesEarlierDeliveriesAndTheirOwnAcksAreSkipped() throws Exception {
         String q = amqp.queue("multi");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "multiple_ack",
                 "true"));
         pushAll(d, "p", 5);
@@ -153,14 +158,15 @@ public class AmqpConsumeTest {
         while (taken.size() < 5) {
             taken.add(queue.poll(30, TimeUnit.SECONDS));
         }
-        taken.get(4).ack();
+        taken.get(4).settle(Settlement.ack());
         for (int i = 0; i < 4; i++) {
-            taken.get(i).ack(); // covered: must not reach the broker, or it would close the channel
+            // covered: must not reach the broker, or it would close the channel
+            taken.get(i).settle(Settlement.ack());
         }
         pushAll(d, "p", 1);
         Job later = queue.poll(30, TimeUnit.SECONDS);
         assertNotNull("the channel still works", later);
-        later.ack();
+        later.settle(Settlement.ack());
         d.pause("p");
         assertEquals(0, Broker.messageCount(amqp.raw, q));
         assertEquals("", d.state().errorMessage());
@@ -169,14 +175,14 @@ public class AmqpConsumeTest {
     @Test
     public void anAutoAckJobSaysSoAndIsAcknowledgedWhenTaken() throws Exception {
         String q = amqp.queue("auto");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("fast").pipeline("p").autoAck(true).build()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         run(d, "p");
         Job job = queue.poll(30, TimeUnit.SECONDS);
         assertTrue(job.autoAck());
-        job.ack();
+        job.settle(Settlement.ack());
         d.pause("p");
         assertEquals(0, Broker.messageCount(amqp.raw, q));
     }
@@ -184,7 +190,7 @@ public class AmqpConsumeTest {
     @Test
     public void stopPutsBackWhatNoWorkerTookAndALateRequeueLeavesTheOriginalThere() throws Exception {
         String q = amqp.queue("stop");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1"));
         pushAll(d, "p", 4);
         run(d, "p");
@@ -192,7 +198,8 @@ public class AmqpConsumeTest {
         Job atWorker = queue.poll(1, TimeUnit.SECONDS);
         assertEquals(List.of(), d.stop());
         assertEquals("the rest was withdrawn from the runtime's queue", 0, queue.size());
-        atWorker.requeue(Map.of(), 0); // returns: the broker has the original (AmqpRequeueAfterStopTest)
+        // the broker has the original (AmqpRequeueAfterStopTest)
+        assertEquals(Custody.BROKER, atWorker.settle(Settlement.requeue(Map.of(), 0)));
         assertTrue("every job is with the broker again",
                 Broker.eventually(() -> {
                     try {
@@ -206,7 +213,7 @@ public class AmqpConsumeTest {
     @Test
     public void stopWaitsForJobsAtWorkersSoTheirAcksCount() throws Exception {
         String q = amqp.queue("stopack");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         pushAll(d, "p", 1);
         run(d, "p");
@@ -217,7 +224,7 @@ public class AmqpConsumeTest {
             } catch (InterruptedException e) {
                 return;
             }
-            atWorker.ack();
+            atWorker.settle(Settlement.ack());
         });
         worker.start();
         d.stop();

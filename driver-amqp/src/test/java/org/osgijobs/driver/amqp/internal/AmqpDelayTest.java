@@ -34,7 +34,7 @@ public class AmqpDelayTest {
     public void aDelayedJobWaitsInItsDelayQueueThenReachesTheDurableQueue() throws Exception {
         String q = amqp.queue("durable");
         String ex = amqp.exchange("delay-ex");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "queue", q, "exchange", ex,
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", "rk", "durable", "true", "exchange_durable", "true"));
         String delayQueue = amqp.track("delayed-2000." + ex + "." + q);
         d.push(Message.builder("later").pipeline("p").delay(2).build()).toCompletableFuture()
@@ -53,7 +53,7 @@ public class AmqpDelayTest {
     public void delayQueuesHaveRoadRunnersNameAndArguments() throws Exception {
         String q = amqp.queue("args");
         String ex = amqp.exchange("args-ex");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "queue", q, "exchange", ex,
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", "rk"));
         String delayQueue = amqp.track("delayed-5000." + ex + "." + q);
         d.push(Message.builder("later").pipeline("p").delay(5).build()).toCompletableFuture()
@@ -77,7 +77,7 @@ public class AmqpDelayTest {
     @Test
     public void stateCountsReadyAndDelayedJobsWhilePausedAndBothRunAfterResume() throws Exception {
         String q = amqp.queue("stats");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "priority", "3"));
         amqp.track("delayed-1000.amqp.default." + q);
         d.push(Message.builder("plain").id("plain").pipeline("p").build()).toCompletableFuture()

@@ -1,5 +1,6 @@
 package org.osgijobs.driver.amqp.internal;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -43,7 +44,7 @@ public class AmqpErrorsTest {
     @Test
     public void anUnreachableBrokerIsAPipelineErrorNotACrash() throws Exception {
         int port = freePort();
-        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
                 + PASSWORD + "@127.0.0.1:" + port + "/")), AmqpFixture.options("p", "queue", "q", "timeout", "1"));
         State s = d.state();
         assertTrue(s.errorMessage(), s.errorMessage().contains("no connection to amqp://***:***@127.0.0.1:" + port
@@ -62,7 +63,7 @@ public class AmqpErrorsTest {
         try (TcpProxy proxy = new TcpProxy(Broker.PORT)) {
             proxy.down();
             String q = amqp.queue("late");
-            AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(Map.of("addr",
+            AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
                     "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")), AmqpFixture.options("p", "queue", q,
                             "routing_key", q));
             assertTrue(d.state().errorMessage().contains("connection refused"));
@@ -74,7 +75,7 @@ public class AmqpErrorsTest {
 
     @Test
     public void badCredentialsAreNamedWithoutShowingThem() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
                 + PASSWORD + "@127.0.0.1:5672/")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("the broker refused the user name or password (ACCESS_REFUSED)"));
@@ -83,7 +84,7 @@ public class AmqpErrorsTest {
 
     @Test
     public void anUnknownVhostIsNamed() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(Map.of("addr",
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
                 "amqp://guest:guest@127.0.0.1:5672/no-such-vhost")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("vhost 'no-such-vhost'"));
@@ -94,9 +95,10 @@ public class AmqpErrorsTest {
     public void aMalformedConnectionConfigurationFailsEveryPipelineWithItsReason() {
         AmqpConstructor constructor = new AmqpConstructor();
         constructor.activate(Map.of("addr", "amqp://" + USER + ":" + PASSWORD + "@h:99999/"));
-        JobsException e = assertThrows(JobsException.class, () -> constructor.driverFromPipeline(
-                Pipeline.of(AmqpFixture.options("p")), new TestQueue()));
+        JobsException e = assertThrows(JobsException.class, () -> constructor.create(TestDriverContext.declared(
+                AmqpFixture.options("p"))));
         assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline 'p': jobs.amqp: option 'addr' is malformed"));
+        assertEquals(JobsException.Kind.BAD_INPUT, e.kind());
         assertNoSecret(e.getMessage());
         constructor.deactivate();
     }
@@ -106,15 +108,19 @@ public class AmqpErrorsTest {
         AmqpConstructor constructor = new AmqpConstructor();
         constructor.activate(Map.of("addr", Broker.ADDR));
         try {
-            assertTrue(assertThrows(JobsException.class, () -> constructor.driverFromPipeline(Pipeline.of(
-                    AmqpFixture.options("p", "exchange_type", "x-delayed")), new TestQueue())).getMessage()
-                    .contains("option 'exchange_type'"));
-            assertTrue(assertThrows(JobsException.class, () -> constructor.driverFromPipeline(Pipeline.of(
-                    AmqpFixture.options("p", "exchange_type", "fanout")), new TestQueue())).getMessage()
-                    .contains("needs option 'queue'"));
-            assertTrue(assertThrows(JobsException.class, () -> constructor.driverFromConfig("jobs.pipeline~p",
-                    new TestQueue(), Pipeline.of(AmqpFixture.options("p", "queue", "q", "queue_headers", "{x"))))
-                    .getMessage().contains("option 'queue_headers' must be a JSON object"));
+            JobsException type = assertThrows(JobsException.class, () -> constructor.create(
+                    TestDriverContext.declared(AmqpFixture.options("p", "exchange_type", "x-delayed"))));
+            assertTrue(type.getMessage().contains("option 'exchange_type'"));
+            JobsException fanout = assertThrows(JobsException.class, () -> constructor.create(
+                    TestDriverContext.declared(AmqpFixture.options("p", "exchange_type", "fanout"))));
+            assertTrue(fanout.getMessage().contains("needs option 'queue'"));
+            JobsException headers = assertThrows(JobsException.class, () -> constructor.create(
+                    TestDriverContext.configured("jobs.pipeline~p", AmqpFixture.options("p", "queue", "q",
+                            "queue_headers", "{x"))));
+            assertTrue(headers.getMessage().contains("option 'queue_headers' must be a JSON object"));
+            for (JobsException e : new JobsException[] {type, fanout, headers}) {
+                assertEquals(e.getMessage(), JobsException.Kind.BAD_INPUT, e.kind());
+            }
         } finally {
             constructor.deactivate();
         }

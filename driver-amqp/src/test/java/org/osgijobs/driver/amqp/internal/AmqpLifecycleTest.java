@@ -27,7 +27,7 @@ public class AmqpLifecycleTest {
     public void stopLeavesNoThreadBehind() throws Exception {
         String pipeline = Broker.unique("life");
         String q = amqp.queue("life");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue(pipeline);
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options(pipeline, "queue", q, "routing_key", q));
         d.run(Pipeline.of(AmqpFixture.options(pipeline)));
         d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -44,8 +44,8 @@ public class AmqpLifecycleTest {
         AmqpConstructor constructor = new AmqpConstructor();
         constructor.activate(Map.of("addr", Broker.ADDR));
         assertEquals("amqp", constructor.name());
-        Driver d = constructor.driverFromConfig("jobs.pipeline~x", new TestQueue(), Pipeline.of(
-                AmqpFixture.options(pipeline, "queue", q, "routing_key", q)));
+        Driver d = constructor.create(TestDriverContext.configured("jobs.pipeline~x", AmqpFixture.options(pipeline,
+                "queue", q, "routing_key", q)));
         d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         constructor.deactivate();
         assertTrue(Broker.eventually(() -> threadsOf(pipeline) == 0, 30));

@@ -49,7 +49,7 @@ public class AmqpPoisonMessageTest {
     @Test
     public void aDeliveryWhoseHeadersBreakTheReaderRunsAndFreesItsPrefetchSlot() throws Exception {
         String q = amqp.queue("poison");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "prefetch", "1"));
         d.run(Pipeline.of(AmqpFixture.options("p")));
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -84,7 +84,7 @@ public class AmqpPoisonMessageTest {
                 "{\"x-dead-letter-exchange\":\"\",\"x-dead-letter-routing-key\":\"" + dlq + "\"}")));
         Topology topology = new Topology(options);
         topology.declareExchange(raw);
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         Consumption c = Consumption.open(new Session(1, amqp.raw, raw, raw), options, queue, new TestHost(),
                 (envelope, properties) -> {
                     throw new StackOverflowError("not even the defaults could be read (test)");

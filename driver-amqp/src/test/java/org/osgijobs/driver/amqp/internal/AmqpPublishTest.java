@@ -46,7 +46,7 @@ public class AmqpPublishTest {
     public void aConfirmedPushIsInTheQueueAndTheQueueExistsBeforeConsuming() throws Exception {
         String q = amqp.queue("pub");
         String ex = amqp.exchange("pub-ex");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "queue", q, "exchange", ex,
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", q));
         await(d.push(job("p", "one")));
         assertEquals(1, Broker.messageCount(amqp.raw, q));
@@ -59,7 +59,7 @@ public class AmqpPublishTest {
     @Test
     public void asynchronousPushesCompleteAsTheirConfirmsArrive() throws Exception {
         String q = amqp.queue("window");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "queue", q, "routing_key", q,
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "publish_window", "50"));
         List<CompletableFuture<Void>> pushes = new ArrayList<>();
         for (int i = 0; i < 2000; i++) {
@@ -72,7 +72,7 @@ public class AmqpPublishTest {
     @Test
     public void aPushNobodyCanReceiveIsAnErrorNotASilentLoss() throws Exception {
         String ex = amqp.exchange("nobody");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "exchange", ex, "routing_key", "k"));
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "exchange", ex, "routing_key", "k"));
         Throwable e = failure(d.push(job("p", "lost")));
         assertTrue(e instanceof JobsException);
         assertTrue(e.getMessage(), e.getMessage().contains("job 'lost'"));
@@ -90,7 +90,7 @@ public class AmqpPublishTest {
     @Test
     public void aBrokerNackFailsThePush() throws Exception {
         String q = amqp.queue("full");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "queue", q, "routing_key", q,
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "queue_headers", "{\"x-max-length\":1,\"x-overflow\":\"reject-publish\"}"));
         await(d.push(job("p", "first")));
         Throwable e = failure(d.push(job("p", "second")));
@@ -104,9 +104,9 @@ public class AmqpPublishTest {
         String ex = amqp.exchange("route");
         String qa = amqp.queue("a");
         String qb = amqp.queue("b");
-        AmqpDriver a = amqp.driver(new TestQueue(), AmqpFixture.options("a", "exchange", ex, "queue", qa,
+        AmqpDriver a = amqp.driver(new TestQueue("a"), AmqpFixture.options("a", "exchange", ex, "queue", qa,
                 "routing_key", "key-a"));
-        amqp.driver(new TestQueue(), AmqpFixture.options("b", "exchange", ex, "queue", qb, "routing_key", "key-b"));
+        amqp.driver(new TestQueue("b"), AmqpFixture.options("b", "exchange", ex, "queue", qb, "routing_key", "key-b"));
         await(a.push(Message.builder("elsewhere").pipeline("a").header("x-routing-key", "key-b")
                 .header("keep", "me").build()));
         assertEquals(0, Broker.messageCount(amqp.raw, qa));
@@ -119,7 +119,7 @@ public class AmqpPublishTest {
     @Test
     public void aPushOnlyPipelineHasNothingToConsume() throws Exception {
         String ex = amqp.exchange("only");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "exchange", ex));
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "exchange", ex));
         d.run(org.osgijobs.api.driver.Pipeline.of(AmqpFixture.options("p")));
         State s = d.state();
         assertFalse(s.ready());
@@ -132,7 +132,7 @@ public class AmqpPublishTest {
     @Test
     public void theExchangeIsDeclaredWhenTheDriverIsBuilt() throws Exception {
         String ex = amqp.exchange("declared");
-        amqp.driver(new TestQueue(), AmqpFixture.options("p", "exchange", ex, "exchange_type", "topic"));
+        amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "exchange", ex, "exchange_type", "topic"));
         Channel ch = amqp.raw.createChannel();
         assertNotNull(ch.exchangeDeclarePassive(ex));
     }
@@ -141,7 +141,7 @@ public class AmqpPublishTest {
     public void aBrokerRefusingTheTopologyIsAConfigurationError() throws Exception {
         String ex = amqp.exchange("clash");
         amqp.raw.createChannel().exchangeDeclare(ex, "fanout");
-        JobsException e = assertThrows(JobsException.class, () -> amqp.driver(new TestQueue(),
+        JobsException e = assertThrows(JobsException.class, () -> amqp.driver(new TestQueue("p"),
                 AmqpFixture.options("p", "exchange", ex, "exchange_type", "direct")));
         assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline 'p': the broker"));
         assertTrue(e.getMessage(), e.getMessage().contains("PRECONDITION_FAILED"));

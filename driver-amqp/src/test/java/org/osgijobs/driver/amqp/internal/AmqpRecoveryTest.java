@@ -23,8 +23,10 @@ import org.junit.Before;
 import org.junit.Rule;
 import org.junit.Test;
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Settlement;
 
 /**
  * The driver owns recovery: connections cut under load (through a proxy, so that only this test's connections
@@ -55,7 +57,7 @@ public class AmqpRecoveryTest {
     @Test
     public void fiveCutsUnderLoadLoseNoConfirmedJob() throws Exception {
         String q = amqp.queue("cuts");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "durable", "true", "prefetch", "50", "timeout", "20"));
         Set<String> confirmed = ConcurrentHashMap.newKeySet();
@@ -106,7 +108,7 @@ public class AmqpRecoveryTest {
     @Test
     public void aPushDuringAnOutageFailsClearlyWithinTimeoutAndConsumingComesBack() throws Exception {
         String q = amqp.queue("outage");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "timeout", "2"));
         d.run(Pipeline.of(AmqpFixture.options("p")));
@@ -129,13 +131,13 @@ public class AmqpRecoveryTest {
         Job job = queue.poll(30, TimeUnit.SECONDS);
         assertNotNull("consuming was restored", job);
         assertEquals("after", job.id());
-        job.ack();
+        job.settle(Settlement.ack());
     }
 
     @Test
     public void pushesWaitingForTheConnectionAreStoredWhenItReturns() throws Exception {
         String q = amqp.queue("waiting");
-        AmqpDriver d = amqp.driver(new TestQueue(), viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key",
+        AmqpDriver d = amqp.driver(new TestQueue("p"), viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key",
                 q, "timeout", "30"));
         proxy.down();
         assertTrue(Broker.eventually(() -> !d.state().errorMessage().isEmpty(), 30));
@@ -152,7 +154,7 @@ public class AmqpRecoveryTest {
     @Test
     public void unacknowledgedDeliveriesComeBackAndStaleCopiesLeaveTheQueue() throws Exception {
         String q = amqp.queue("unacked");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "prefetch", "5"));
         for (int i = 0; i < 5; i++) {
@@ -165,7 +167,8 @@ public class AmqpRecoveryTest {
         proxy.cut();
         // after the reconnect the broker delivers all five again; the old copies were withdrawn
         assertTrue(Broker.eventually(() -> queue.size() == 5 && d.state().errorMessage().isEmpty(), 30));
-        atWorker.ack(); // its channel is gone: skipped, the redelivery counts
+        // its channel is gone: skipped, the redelivery counts
+        assertEquals(Custody.BROKER, atWorker.settle(Settlement.ack()));
         try (Workers workers = new Workers(queue, 1)) {
             assertTrue(Broker.eventually(() -> workers.distinct() == 5, 30));
             assertEquals(5, workers.runs());
@@ -175,7 +178,7 @@ public class AmqpRecoveryTest {
     @Test
     public void aConnectionClosedByTheBrokerIsRecovered() throws Exception {
         String q = amqp.queue("forced");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("forced-p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("forced-p", "queue", q, "routing_key", q));
         d.run(Pipeline.of(AmqpFixture.options("forced-p")));
         int closed = 0;
@@ -192,6 +195,6 @@ public class AmqpRecoveryTest {
                 .get(30, TimeUnit.SECONDS);
         Job job = queue.poll(30, TimeUnit.SECONDS);
         assertNotNull(job);
-        job.ack();
+        job.settle(Settlement.ack());
     }
 }

@@ -2,7 +2,6 @@ package org.osgijobs.driver.amqp.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNotNull;
-import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
@@ -13,8 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.osgijobs.api.Message;
+import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Settlement;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -34,7 +35,7 @@ public class AmqpRequeueAfterStopTest {
     @Test
     public void aRequeueAfterStopLeavesTheOriginalWithTheBrokerAndKeepsNoCopy() throws Exception {
         String q = amqp.queue("late");
-        TestQueue first = new TestQueue();
+        TestQueue first = new TestQueue("p");
         AmqpDriver d = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1"));
         for (String id : IDS) {
             d.push(Message.builder("job").id(id).pipeline("p").header("attempt", "1").build()).toCompletableFuture()
@@ -49,12 +50,13 @@ public class AmqpRequeueAfterStopTest {
 
         d.stop(); // gives the two running jobs its timeout (1 s), then closes the channel
 
-        // the runtime's two ways of putting a failed job back: no exception, so the runtime keeps no copy
-        requeued.requeue(Map.of("attempt", List.of("2")), 0);
-        nackedWithDelay.nack(true, 1);
+        // a requeue with new headers, and one with the job's own headers and a delay: the broker keeps the
+        // originals, so the runtime keeps no copy
+        assertEquals(Custody.BROKER, requeued.settle(Settlement.requeue(Map.of("attempt", List.of("2")), 0)));
+        assertEquals(Custody.BROKER, nackedWithDelay.settle(Settlement.requeue(nackedWithDelay.headers(), 1)));
         String delayQueue = amqp.track("delayed-1000.." + q);
 
-        TestQueue second = new TestQueue();
+        TestQueue second = new TestQueue("next");
         AmqpDriver next = amqp.driver(second, AmqpFixture.options("next", "queue", q, "routing_key", q));
         try (Workers workers = new Workers(second, 2)) {
             next.run(Pipeline.of(AmqpFixture.options("next")));
@@ -81,7 +83,7 @@ public class AmqpRequeueAfterStopTest {
     @Test
     public void aRequeueAfterStopOfADeliveryAMultipleAckCoveredIsLeftToTheRuntime() throws Exception {
         String q = amqp.queue("late-multi");
-        TestQueue first = new TestQueue();
+        TestQueue first = new TestQueue("p");
         AmqpDriver d = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1",
                 "multiple_ack", "true"));
         for (String id : IDS.subList(0, 2)) {
@@ -91,13 +93,12 @@ public class AmqpRequeueAfterStopTest {
         d.run(Pipeline.of(AmqpFixture.options("p")));
         assertTrue(Broker.eventually(() -> first.size() == 2, 30));
         Job covered = first.poll(1, TimeUnit.SECONDS);
-        first.poll(1, TimeUnit.SECONDS).ack(); // acknowledges the first delivery too (multiple_ack)
+        // acknowledges the first delivery too (multiple_ack)
+        first.poll(1, TimeUnit.SECONDS).settle(Settlement.ack());
         d.stop();
         assertEquals("the broker holds no copy of it", 0, count(q));
-        // the broker has forgotten it: the runtime must keep the only copy (Job.requeue's contract)
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> covered.requeue(Map.of("attempt", List.of("2")), 0));
-        assertTrue(e.getMessage(), e.getMessage().contains("multiple ack"));
+        // the broker has forgotten it: the runtime must keep the only copy (Custody.RUNTIME)
+        assertEquals(Custody.RUNTIME, covered.settle(Settlement.requeue(Map.of("attempt", List.of("2")), 0)));
     }
 
     @Test
@@ -108,7 +109,7 @@ public class AmqpRequeueAfterStopTest {
         Topology topology = new Topology(options);
         Channel raw = amqp.raw.createChannel();
         topology.declareExchange(raw);
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         TestHost host = new TestHost();
         Consumption c = Consumption.open(new Session(1, amqp.raw, raw, raw), options, queue, host);
         c.subscribe(topology);
@@ -119,7 +120,7 @@ public class AmqpRequeueAfterStopTest {
         c.unsubscribe();
         host.stopped = true; // the driver's publisher is closed, its consuming channel not yet
 
-        job.requeue(Map.of("attempt", List.of("2")), 0);
+        assertEquals(Custody.BROKER, job.settle(Settlement.requeue(Map.of("attempt", List.of("2")), 0)));
 
         assertEquals(0, host.republished.get());
         assertEquals(0, c.outstanding());

@@ -31,8 +31,8 @@ public class AmqpScaleOutTest {
     @Test
     public void twoConsumersOnOneQueueProcessEachJobExactlyOnce() throws Exception {
         String q = amqp.queue("shared");
-        TestQueue first = new TestQueue();
-        TestQueue second = new TestQueue();
+        TestQueue first = new TestQueue("p");
+        TestQueue second = new TestQueue("p");
         AmqpDriver a = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "durable", "true"));
         AmqpDriver b = amqp.driver(second, AmqpFixture.options("p", "queue", q, "routing_key", q, "durable",
                 "true"));
@@ -56,11 +56,12 @@ public class AmqpScaleOutTest {
         String ex = amqp.exchange("fan");
         String qa = amqp.queue("fan-a");
         String qb = amqp.queue("fan-b");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("fa");
         AmqpDriver a = amqp.driver(queue, AmqpFixture.options("fa", "exchange", ex, "exchange_type", "fanout",
                 "queue", qa));
-        AmqpDriver b = amqp.driver(queue, AmqpFixture.options("fb", "exchange", ex, "exchange_type", "fanout",
-                "queue", qb));
+        // one runtime queue, as the runtime has: each pipeline's driver gets its own view of it
+        AmqpDriver b = amqp.driver(queue.view("fb"), AmqpFixture.options("fb", "exchange", ex, "exchange_type",
+                "fanout", "queue", qb));
         try (Workers workers = new Workers(queue, 2)) {
             a.run(Pipeline.of(AmqpFixture.options("fa")));
             b.run(Pipeline.of(AmqpFixture.options("fb")));

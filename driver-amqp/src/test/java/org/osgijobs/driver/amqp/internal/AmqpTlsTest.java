@@ -18,6 +18,7 @@ import org.junit.Test;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Settlement;
 
 /** TLS with a CA and a client certificate, through a TLS-terminating proxy in front of the plain port. */
 public class AmqpTlsTest {
@@ -52,7 +53,7 @@ public class AmqpTlsTest {
     @Test
     public void connectsWithTheCaAndTheClientCertificate() throws Exception {
         String q = amqp.queue("tls");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         ConnectionSettings settings = ConnectionSettings.of(connection(files.ca.toString(),
                 "require_and_verify_client_cert"));
         assertTrue(settings.tls());
@@ -64,12 +65,12 @@ public class AmqpTlsTest {
         Job job = queue.poll(30, TimeUnit.SECONDS);
         assertNotNull(job);
         assertEquals("s1", job.id());
-        job.ack();
+        job.settle(Settlement.ack());
     }
 
     @Test
     public void refusesAServerItDoesNotTrust() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(connection(files.otherCa.toString(), "")),
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.otherCa.toString(), "")),
                 AmqpFixture.options("p", "timeout", "2"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("TLS handshake failed: the broker's certificate is not trusted"));
@@ -81,7 +82,7 @@ public class AmqpTlsTest {
 
     @Test
     public void withoutItsCertificateTheClientIsRefusedByAServerThatWantsOne() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue(), ConnectionSettings.of(connection(files.ca.toString(),
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.ca.toString(),
                 "no_client_certs")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertFalse(error, error.isEmpty());

@@ -17,6 +17,7 @@ import org.junit.Test;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.api.driver.Settlement;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -42,7 +43,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void aMessageWithRoadRunnersHeadersIsReadIntact() throws Exception {
         String q = amqp.queue("from-rr");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         consuming(queue, q);
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("rr_id", "0b6e8c4a-rr");
@@ -66,13 +67,13 @@ public class AmqpWireCompatibilityTest {
         assertEquals(3, job.priority());
         assertEquals("p", job.groupId());
         assertEquals(false, job.autoAck());
-        job.ack();
+        job.settle(Settlement.ack());
     }
 
     @Test
     public void whatTheDriverPublishesHasRoadRunnersNamesAndFieldTypes() throws Exception {
         String q = amqp.queue("to-rr");
-        AmqpDriver d = amqp.driver(new TestQueue(), AmqpFixture.options("p", "queue", q, "routing_key", q));
+        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("App\\Jobs\\Report").id("id-42").pipeline("p").payload("data").priority(4)
                 .header("k", "v1", "v2").autoAck(true).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         GetResponse r = amqp.raw.createChannel().basicGet(q, true);
@@ -101,7 +102,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void foreignAndMalformedMessagesAreProcessedWithDefaults() throws Exception {
         String q = amqp.queue("foreign");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         consuming(queue, q);
         Channel ch = amqp.raw.createChannel();
         ch.basicPublish("", q, new AMQP.BasicProperties.Builder().build(), "plain".getBytes(StandardCharsets.UTF_8));
@@ -126,8 +127,8 @@ public class AmqpWireCompatibilityTest {
         assertEquals(8, malformed.priority());
         assertEquals(Map.of(), malformed.headers());
         assertEquals("broken", new String(malformed.body(), StandardCharsets.UTF_8));
-        foreign.ack();
-        malformed.ack();
+        foreign.settle(Settlement.ack());
+        malformed.settle(Settlement.ack());
         String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
         assertTrue(log.contains("WARN org.osgijobs.driver.amqp.internal.DeliveryReader - pipeline 'p': message "
                 + malformed.id()));
@@ -137,7 +138,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void rrHeadersNestedTooDeepAreMalformedAndTheJobStillRuns() throws Exception {
         String q = amqp.queue("deep");
-        TestQueue queue = new TestQueue();
+        TestQueue queue = new TestQueue("p");
         consuming(queue, q);
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("rr_id", "deep-1");
@@ -153,7 +154,7 @@ public class AmqpWireCompatibilityTest {
         assertEquals("Deep", job.name());
         assertEquals(2, job.priority());
         assertEquals(Map.of(), job.headers());
-        job.ack();
+        job.settle(Settlement.ack());
         String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile")));
         assertTrue(log.contains("pipeline 'p': message deep-1 (exchange '', routing key '" + q + "') is not a"
                 + " well-formed job: malformed rr_headers (nested deeper than 64 levels at position 64);"));

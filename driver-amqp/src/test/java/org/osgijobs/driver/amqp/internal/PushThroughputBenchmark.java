@@ -42,8 +42,8 @@ public final class PushThroughputBenchmark {
             admin.queueBind(queue, "bench.ex", queue);
             AmqpDriver driver = new AmqpDriver(Pipeline.of(Map.of("name", "bench", "driver", "amqp", "exchange",
                     "bench.ex", "exchange_durable", "true", "routing_key", queue, "publish_window",
-                    String.valueOf(window))), ConnectionSettings.of(Map.of("addr", Broker.ADDR)), new TestQueue(),
-                    d -> {
+                    String.valueOf(window))), ConnectionSettings.of(Map.of("addr", Broker.ADDR)),
+                    new TestQueue("bench"), d -> {
                     });
             driver.start();
             List<Double> ratios = new ArrayList<>();

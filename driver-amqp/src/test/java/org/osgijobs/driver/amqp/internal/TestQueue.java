@@ -12,8 +12,10 @@ import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Queue;
 
 /**
- * The runtime's queue as the driver sees it, for tests without jobs-core: bounded, lower priority first, equal
- * priorities in insertion order, blocking insert and take.
+ * The runtime's queue as a driver sees it, for tests without jobs-core: one pipeline's view ({@link #pipeline()})
+ * of a bounded queue, lower priority first, equal priorities in insertion order, blocking insert. Jobs of another
+ * pipeline are refused, as the runtime refuses them. {@link #view(String)} gives another pipeline's view of the same
+ * queue; {@link #take()} and {@link #poll(long, TimeUnit)} play the runtime's workers and take from the whole queue.
  */
 final class TestQueue implements Queue {
     private record Key(long priority, long order) implements Comparable<Key> {
@@ -24,84 +26,111 @@ final class TestQueue implements Queue {
         }
     }
 
-    private final int capacity;
-    private final TreeMap<Key, Job> jobs = new TreeMap<>();
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition notEmpty = lock.newCondition();
-    private final Condition notFull = lock.newCondition();
-    private long order;
+    /** What all views share: the jobs and their lock. */
+    private static final class Shared {
+        final int capacity;
+        final TreeMap<Key, Job> jobs = new TreeMap<>();
+        final ReentrantLock lock = new ReentrantLock();
+        final Condition notEmpty = lock.newCondition();
+        final Condition notFull = lock.newCondition();
+        long order;
 
-    TestQueue(int capacity) {
-        this.capacity = capacity;
+        Shared(int capacity) {
+            this.capacity = capacity;
+        }
     }
 
-    TestQueue() {
-        this(100_000);
+    private final Shared shared;
+    private final String pipeline;
+
+    private TestQueue(Shared shared, String pipeline) {
+        this.shared = shared;
+        this.pipeline = pipeline;
+    }
+
+    TestQueue(String pipeline, int capacity) {
+        this(new Shared(capacity), pipeline);
+    }
+
+    TestQueue(String pipeline) {
+        this(pipeline, 100_000);
+    }
+
+    /** @return another pipeline's view of this queue */
+    TestQueue view(String otherPipeline) {
+        return new TestQueue(shared, otherPipeline);
+    }
+
+    @Override
+    public String pipeline() {
+        return pipeline;
     }
 
     @Override
     public void insert(Job job) throws InterruptedException {
-        lock.lockInterruptibly();
+        check(job);
+        shared.lock.lockInterruptibly();
         try {
-            while (jobs.size() >= capacity) {
-                notFull.await();
+            while (shared.jobs.size() >= shared.capacity) {
+                shared.notFull.await();
             }
             put(job);
         } finally {
-            lock.unlock();
+            shared.lock.unlock();
         }
     }
 
     @Override
     public boolean offer(Job job) {
-        lock.lock();
+        check(job);
+        shared.lock.lock();
         try {
-            if (jobs.size() >= capacity) {
+            if (shared.jobs.size() >= shared.capacity) {
                 return false;
             }
             put(job);
             return true;
         } finally {
-            lock.unlock();
+            shared.lock.unlock();
         }
     }
 
-    @Override
-    public Job extractMin() throws InterruptedException {
-        lock.lockInterruptibly();
+    /** @return the first job of the whole queue, waiting while it is empty */
+    Job take() throws InterruptedException {
+        shared.lock.lockInterruptibly();
         try {
-            while (jobs.isEmpty()) {
-                notEmpty.await();
+            while (shared.jobs.isEmpty()) {
+                shared.notEmpty.await();
             }
             return takeFirst();
         } finally {
-            lock.unlock();
+            shared.lock.unlock();
         }
     }
 
-    /** @return the first job, or {@code null} when none came in time */
+    /** @return the first job of the whole queue, or {@code null} when none came in time */
     Job poll(long timeout, TimeUnit unit) throws InterruptedException {
         long left = unit.toNanos(timeout);
-        lock.lockInterruptibly();
+        shared.lock.lockInterruptibly();
         try {
-            while (jobs.isEmpty()) {
+            while (shared.jobs.isEmpty()) {
                 if (left <= 0) {
                     return null;
                 }
-                left = notEmpty.awaitNanos(left);
+                left = shared.notEmpty.awaitNanos(left);
             }
             return takeFirst();
         } finally {
-            lock.unlock();
+            shared.lock.unlock();
         }
     }
 
     @Override
-    public List<Job> remove(String pipeline) {
-        lock.lock();
+    public List<Job> withdraw() {
+        shared.lock.lock();
         try {
             List<Job> removed = new ArrayList<>();
-            Iterator<Job> it = jobs.values().iterator();
+            Iterator<Job> it = shared.jobs.values().iterator();
             while (it.hasNext()) {
                 Job job = it.next();
                 if (job.groupId().equals(pipeline)) {
@@ -110,37 +139,44 @@ final class TestQueue implements Queue {
                 }
             }
             if (!removed.isEmpty()) {
-                notFull.signalAll();
+                shared.notFull.signalAll();
             }
             return removed;
         } finally {
-            lock.unlock();
+            shared.lock.unlock();
         }
     }
 
     @Override
     public int size() {
-        lock.lock();
+        shared.lock.lock();
         try {
-            return jobs.size();
+            return shared.jobs.size();
         } finally {
-            lock.unlock();
+            shared.lock.unlock();
         }
     }
 
     @Override
     public int capacity() {
-        return capacity;
+        return shared.capacity;
+    }
+
+    private void check(Job job) {
+        if (!pipeline.equals(job.groupId())) {
+            throw new IllegalArgumentException("the queue of pipeline '" + pipeline + "' was given job " + job.id()
+                    + " of pipeline '" + job.groupId() + "'");
+        }
     }
 
     private void put(Job job) {
-        jobs.put(new Key(job.priority(), order++), job);
-        notEmpty.signal();
+        shared.jobs.put(new Key(job.priority(), shared.order++), job);
+        shared.notEmpty.signal();
     }
 
     private Job takeFirst() {
-        Job job = jobs.pollFirstEntry().getValue();
-        notFull.signal();
+        Job job = shared.jobs.pollFirstEntry().getValue();
+        shared.notFull.signal();
         return job;
     }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
 
 /**
  * Threads that play the runtime's workers: they take jobs from a {@link TestQueue}, settle each with the given
@@ -35,7 +36,7 @@ final class Workers implements AutoCloseable {
     }
 
     Workers(TestQueue queue, int count) {
-        this(queue, count, Job::ack);
+        this(queue, count, job -> job.settle(Settlement.ack()));
     }
 
     private void work() {
