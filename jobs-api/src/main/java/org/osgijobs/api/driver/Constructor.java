@@ -22,9 +22,10 @@ public interface Constructor {
      *
      * @param context the pipeline's options, its queue, the runtime's settings
      * @return a driver, not yet consuming
-     * @throws org.osgijobs.api.JobsException of kind {@code BAD_INPUT} when an option is missing or malformed (the
-     *         message names it), or {@code REJECTED} when the broker refuses the pipeline; the pipeline then shows
-     *         the error and gets no driver until its options change
+     * @throws org.osgijobs.api.JobsException of kind {@code BAD_INPUT} when an option (of the pipeline, or of the
+     *         driver's own connection configuration) is missing or malformed, naming it, or {@code REJECTED} when the
+     *         broker refuses the pipeline; the pipeline then shows the error and gets no driver until its options
+     *         change or a constructor of its kind registers again (after the driver's configuration changed)
      */
     Driver create(DriverContext context);
 }

@@ -51,9 +51,9 @@ public interface Driver {
      * its resources are released. The runtime first calls {@link #pause(String)} (when the driver consumed), then
      * gives the pipeline's running jobs the rest of one shared deadline to finish, and only then calls
      * {@code stop()}: a driver need not wait for running jobs itself, and should return promptly. Jobs taken by
-     * workers may still be settled afterwards (a job that overran the deadline); a driver whose broker keeps the
-     * original delivery lets it go back there, and a job that must go back to an in-process driver after stop
-     * throws {@link IllegalStateException} from {@link Job#requeue} and the runtime keeps it.
+     * workers may still be settled afterwards (a job that overran the deadline): a broker driver lets the original
+     * delivery go back to the broker ({@link Custody#BROKER}), an in-process driver answers {@link Custody#RUNTIME}
+     * and the runtime keeps the job.
      *
      * @return the jobs this driver held in process that would otherwise be lost (queued, delayed, withdrawn),
      *         in the order they would have run, so that the runtime can push them into the next driver;

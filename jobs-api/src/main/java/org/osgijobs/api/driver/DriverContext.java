@@ -18,9 +18,15 @@ public interface DriverContext {
      */
     String configKey();
 
-    /** @return the pipeline's view of the runtime's queue, into which the driver moves its ready jobs */
+    /**
+     * @return the pipeline's view of the runtime's queue, into which the driver moves its ready jobs; its
+     *         {@link Queue#pipeline()} is {@code pipeline().name()}
+     */
     Queue queue();
 
-    /** @return the runtime's {@code timeout} in seconds, for the driver's own waits */
+    /**
+     * @return seconds the driver's own waits may take (a broker's confirm, a stop's grace): the pipeline's
+     *         {@code timeout} option, which the runtime sets to its own {@code timeout} unless the pipeline sets one
+     */
     int timeoutSeconds();
 }

@@ -40,8 +40,12 @@ public interface Job extends Item {
     /**
      * Settles the job: acknowledges it, rejects it, or stores it again with new headers after a delay. Called once
      * per job from a runtime thread, possibly after the driver stopped (a run that overran the stop's deadline).
-     * Only the first call counts; later ones do nothing and answer {@link Custody#DONE}. Must not block on the
-     * runtime's queue (use {@link Queue#offer(Job)}).
+     * Only the first call counts; later ones do nothing and answer {@link Custody#DONE}.
+     * <p>
+     * Settling is synchronous, so that the outcome is known before the worker takes its next job: a broker driver
+     * may wait (up to the pipeline's timeout) for the broker to confirm a requeued copy. It must never block on the
+     * runtime's queue (use {@link Queue#offer(Job)}). A requeued job goes behind the jobs of its priority that are
+     * ready by then, never in front of them, whatever its delay.
      *
      * @param settlement what the runtime decided
      * @return who keeps the job now; {@link Custody#RUNTIME} makes the runtime keep a copy for the next driver

@@ -67,6 +67,8 @@ final class ManagedPipeline {
     private final ArrayDeque<Message> held = new ArrayDeque<>();
     // confined to the lane
     private boolean started;
+    /** INVALID because a driver refused the options: a new constructor of the kind may accept them. */
+    private boolean driverRefused;
 
     /**
      * @param problem   why the options are invalid, or {@code null}
@@ -309,6 +311,7 @@ final class ManagedPipeline {
         } catch (JobsException e) {
             // expected bad input (a malformed driver option, a refused queue): one line, no trace
             LOG.error("{}", named(e.getMessage()));
+            driverRefused = true;
             becomeInvalid(e.getMessage());
             return;
         } catch (RuntimeException | LinkageError e) {
@@ -332,11 +335,25 @@ final class ManagedPipeline {
         host.post("pipeline/AVAILABLE", Map.of("pipeline", name, "driver", def.driver()));
     }
 
+    /**
+     * A constructor of the pipeline's kind registered (again): a pipeline waiting for one starts, and one that a
+     * driver refused gets another try (the refusal may have come from the driver's own configuration, since fixed).
+     * On the lane.
+     */
+    void constructorArrived() {
+        synchronized (this) {
+            if (phase == PipelinePhase.INVALID && driverRefused) {
+                move(PipelinePhase.WAITING_FOR_DRIVER);
+            }
+        }
+        start();
+    }
+
     private Driver build(DriverRegistry.Entry entry, Pipeline def) {
         Pipeline withTimeout = def.has("timeout") ? def : def.with("timeout", host.timeoutSeconds());
         Driver built = entry.constructor().create(new PipelineDriverContext(withTimeout,
                 origin == Origin.CONFIGURED ? configKey : null, new PipelineQueue(name, host.queue()),
-                host.timeoutSeconds()));
+                withTimeout.getInt("timeout", host.timeoutSeconds())));
         if (built == null) {
             throw new IllegalStateException("constructor " + entry.name() + " built no driver");
         }
@@ -448,6 +465,7 @@ final class ManagedPipeline {
      */
     void redefine(Pipeline newDefinition, PipelineOptions newOptions, String newProblem, long deadlineNanos) {
         stopDriver(deadlineNanos, "reconfiguring");
+        driverRefused = false;
         boolean consumeChanged = !newDefinition.getString("consume", "").equals(definition.getString("consume", ""));
         definition = newDefinition;
         options = newOptions;

@@ -182,7 +182,7 @@ final class PipelineManager implements PipelineHost {
         }
         LOG.info("driver {} available", name);
         for (ManagedPipeline p : waiting) {
-            p.lane.run(p::start);
+            p.lane.run(p::constructorArrived);
         }
         post("driver/ADDED", Map.of("driver", name));
     }

@@ -300,6 +300,26 @@ public class RuntimeLifecycleTest {
     }
 
     @Test(timeout = 60_000)
+    public void aPipelineThatADriverRefusedGetsAnotherTryWhenAConstructorOfItsKindRegistersAgain() throws Exception {
+        start();
+        configure("jobs.pipeline~r", "name", "r", "driver", "test", "test_option", "x");
+        settle();
+        assertTrue(runtime.stat("r").errorMessage().contains("test_option"));
+        runtime.removeConstructor(drivers);
+        Constructor lenient = new TestDriver.Factory("test") {
+            @Override
+            public Driver create(DriverContext context) {
+                return new TestDriver(context.pipeline(), context.queue()); // its configuration changed: accepts it
+            }
+        };
+        addConstructor(lenient);
+        settle();
+        State served = runtime.stat("r");
+        assertEquals("", served.errorMessage());
+        assertTrue(served.ready());
+    }
+
+    @Test(timeout = 60_000)
     public void aConstructorWithoutAnyNameIsIgnored() {
         start();
         Constructor nameless = new TestDriver.Factory(null);

@@ -37,7 +37,7 @@ class TestDriver implements Driver {
     }
 
     /** A constructor making test drivers under a name, remembering what it built. */
-    static final class Factory implements Constructor {
+    static class Factory implements Constructor {
         final String name;
         final List<TestDriver> built = new CopyOnWriteArrayList<>();
 
