@@ -191,7 +191,7 @@ final class ManagedPipeline {
             synchronized (this) {
                 waitingPushes--;
             }
-            host.callbacks().execute(() -> {
+            onCallbackThread(() -> {
                 if (failure != null) {
                     Throwable cause = failure instanceof TimeoutException ? unavailable() : failure;
                     result.completeExceptionally(cause);
@@ -207,6 +207,15 @@ final class ManagedPipeline {
             });
         });
         return result;
+    }
+
+    /** Runs on the runtime's callback threads; inline once they are gone (the runtime stops). */
+    private void onCallbackThread(Runnable task) {
+        try {
+            host.callbacks().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            task.run();
+        }
     }
 
     private synchronized JobsException unavailable() {

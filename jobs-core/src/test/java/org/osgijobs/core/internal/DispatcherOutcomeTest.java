@@ -2,6 +2,7 @@ package org.osgijobs.core.internal;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.osgijobs.core.internal.Eventually.await;
 
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import org.junit.After;
 import org.junit.Test;
@@ -45,15 +45,6 @@ public class DispatcherOutcomeTest {
         runtime.addHandler(h, Map.of(JobHandler.JOB_NAME, "*", Constants.SERVICE_ID, serviceIds++));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
 
     @Test(timeout = 60_000)
     public void anAutoAckedJobThatItsHandlerRejectsIsSettledOnce() throws Exception {
