@@ -24,6 +24,37 @@ import org.osgijobs.api.JobsException;
 public class PipelineConfigurationIT extends ItestSupport {
 
     @Test
+    public void editingAPipelineWhileAJobRunsHoldsBackNeitherOtherConfigurationsNorItsPushes() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingHandler slow = new RecordingHandler(job -> {
+            running.countDown();
+            release.await(60, TimeUnit.SECONDS); // a long job, as long as the test wants
+        });
+        registerHandler(slow, "long.job");
+        Configuration edited = createPipelineConfig("cfg-busy", Map.of("driver", "memory"));
+        awaitState("cfg-busy", "ready", s -> s.ready());
+        push("cfg-busy", "long.job", "");
+        assertTrue(running.await(20, TimeUnit.SECONDS));
+        try {
+            updateConfig(edited, Map.of("name", "cfg-busy", "driver", "memory", "priority", "6"));
+            long before = System.nanoTime();
+            createPipelineConfig("cfg-bystander", Map.of("driver", "memory"));
+            awaitState("cfg-bystander", "created while the edited pipeline waits for its job", s -> s.ready());
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+            assertTrue("another configuration applied within 2 s, took " + tookMillis + " ms", tookMillis < 2000);
+            for (int i = 0; i < 20; i++) {
+                push("cfg-busy", "other.job", "during the edit " + i); // keeps succeeding
+            }
+        } finally {
+            release.countDown();
+        }
+        awaitState("cfg-busy", "the edit applied once the job finished", s -> s.priority() == 6 && s.ready());
+        assertEquals("the long job and the 20 pushed during the edit", 21, jobs().stats("cfg-busy").pushed());
+        assertEquals("no push failed", 0, jobs().stats("cfg-busy").pushErrors());
+    }
+
+    @Test
     public void aCreatedConfigurationMakesAConsumingPipeline() {
         RecordingHandler handler = new RecordingHandler();
         registerHandler(handler, "cfg.job");
