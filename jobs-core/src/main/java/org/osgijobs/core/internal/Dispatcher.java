@@ -45,6 +45,8 @@ final class Dispatcher {
     static final String DEAD_LETTER_FROM_HEADER = "x-jobs-dead-letter-from";
     /** Header carrying the last failure of a dead-lettered job. */
     static final String ERROR_HEADER = "x-jobs-error";
+    /** Header counting the times a job found no handler. */
+    static final String NO_HANDLER_ROUNDS_HEADER = "x-jobs-no-handler-rounds";
 
     private final PriorityJobQueue queue;
     private final Function<String, ManagedPipeline> pipelines;
@@ -206,10 +208,7 @@ final class Dispatcher {
                 HandlerRegistry.Registration registration = handlers.select(job.name());
                 if (registration == null) {
                     counters.noHandler.increment();
-                    int delay = pipeline.retry().noHandlerDelay();
-                    LOG.debug("pipeline '{}': no handler for job '{}' ({}); requeued in {} s", pipeline.name,
-                            job.name(), job.id(), delay);
-                    carryOut(pipeline, job, 1, RunOutcome.putBack(job.headers(), delay, "no handler"));
+                    carryOut(pipeline, job, 1, noHandler(pipeline, job));
                     return;
                 }
                 ended = !run(pipeline, job, registration.handler());
@@ -287,6 +286,27 @@ final class Dispatcher {
         RunOutcome outcome = RunOutcome.failure(pipeline.name, pipeline.retry(), execution.job.headers(),
                 execution.attempt(), reason);
         callbacks.execute(() -> carryOut(pipeline, execution.job, execution.attempt(), outcome));
+    }
+
+    /**
+     * A job no handler takes goes back after {@code no_handler_delay}, its rounds counted in a header, until
+     * {@code no_handler_rounds} have passed: then it is dead-lettered or dropped, like a job out of attempts.
+     */
+    private RunOutcome noHandler(ManagedPipeline pipeline, Job job) {
+        RetryPolicy retry = pipeline.retry();
+        int round = Execution.countOf(job.headers(), NO_HANDLER_ROUNDS_HEADER) + 1;
+        if (round >= retry.noHandlerRounds()) {
+            return RunOutcome.lastAttempt(pipeline.name, retry, job.headers(), Execution.attemptOf(job.headers()),
+                    "no handler for job name '" + job.name() + "' after " + round + " rounds ("
+                            + RetryPolicy.NO_HANDLER_ROUNDS + ")");
+        }
+        if (round == 1) {
+            LOG.warn("pipeline '{}': no handler for job '{}' ({}); it is offered again every {} s, {} times at most",
+                    pipeline.name, job.name(), job.id(), retry.noHandlerDelay(), retry.noHandlerRounds());
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>(job.headers());
+        headers.put(NO_HANDLER_ROUNDS_HEADER, List.of(Integer.toString(round)));
+        return RunOutcome.putBack(headers, retry.noHandlerDelay(), "no handler");
     }
 
     /** The one place that decides what becomes of a run that ended. */

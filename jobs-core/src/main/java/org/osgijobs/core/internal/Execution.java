@@ -45,14 +45,19 @@ final class Execution implements JobContext {
 
     /** Reads the attempt count header; a missing or malformed one means the first attempt. */
     static int attemptOf(Map<String, List<String>> headers) {
-        List<String> values = headers.get(ATTEMPT_HEADER);
+        return Math.max(1, countOf(headers, ATTEMPT_HEADER));
+    }
+
+    /** @return the count a header carries; 0 when it is missing or malformed */
+    static int countOf(Map<String, List<String>> headers, String header) {
+        List<String> values = headers.get(header);
         if (values == null || values.isEmpty()) {
-            return 1;
+            return 0;
         }
         try {
-            return Math.max(1, Integer.parseInt(values.get(0).trim()));
+            return Math.max(0, Integer.parseInt(values.get(0).trim()));
         } catch (NumberFormatException e) {
-            return 1;
+            return 0;
         }
     }
 

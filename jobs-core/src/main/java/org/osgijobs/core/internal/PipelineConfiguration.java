@@ -62,6 +62,10 @@ public final class PipelineConfiguration {
                 required = false)
         int no__handler__delay() default 5;
 
+        @AttributeDefinition(description = "Times a job may find no handler before it is dead-lettered or dropped",
+                required = false)
+        int no__handler__rounds() default 120;
+
         @AttributeDefinition(description = "Seconds a handler may run (0: the runtime's job_timeout)",
                 required = false)
         int job__timeout() default 0;

@@ -14,9 +14,10 @@ import org.osgijobs.api.driver.Pipeline;
  * @param maxDelay           cap of the delay, in seconds
  * @param deadLetterPipeline pipeline that receives jobs whose attempts are used up, or {@code null}
  * @param noHandlerDelay     seconds before a job with no handler is offered again
+ * @param noHandlerRounds    how many times a job finds no handler before it is dead-lettered or dropped
  */
 record RetryPolicy(int maxAttempts, int initialDelay, double multiplier, int maxDelay, String deadLetterPipeline,
-        int noHandlerDelay) {
+        int noHandlerDelay, int noHandlerRounds) {
 
     static final String MAX_ATTEMPTS = "max_attempts";
     static final String RETRY_DELAY = "retry_delay";
@@ -24,9 +25,11 @@ record RetryPolicy(int maxAttempts, int initialDelay, double multiplier, int max
     static final String RETRY_MAX_DELAY = "retry_max_delay";
     static final String DEAD_LETTER_PIPELINE = "dead_letter_pipeline";
     static final String NO_HANDLER_DELAY = "no_handler_delay";
+    static final String NO_HANDLER_ROUNDS = "no_handler_rounds";
 
     /** The policy of a pipeline that sets none of the options. */
-    static final RetryPolicy DEFAULTS = new RetryPolicy(3, 1, 2.0, 60, null, 5);
+    /** 120 rounds of 5 s: a job waits ten minutes for its handler's bundle before it gives up. */
+    static final RetryPolicy DEFAULTS = new RetryPolicy(3, 1, 2.0, 60, null, 5, 120);
 
     /**
      * Reads the policy from a pipeline's options.
@@ -49,7 +52,12 @@ record RetryPolicy(int maxAttempts, int initialDelay, double multiplier, int max
             throw pipeline.bad(DEAD_LETTER_PIPELINE, deadLetter, "another pipeline than itself");
         }
         int noHandlerDelay = nonNegative(pipeline, NO_HANDLER_DELAY, DEFAULTS.noHandlerDelay);
-        return new RetryPolicy(maxAttempts, initialDelay, multiplier, maxDelay, deadLetter, noHandlerDelay);
+        int noHandlerRounds = pipeline.getInt(NO_HANDLER_ROUNDS, DEFAULTS.noHandlerRounds);
+        if (noHandlerRounds < 1) {
+            throw pipeline.bad(NO_HANDLER_ROUNDS, String.valueOf(noHandlerRounds), "at least 1");
+        }
+        return new RetryPolicy(maxAttempts, initialDelay, multiplier, maxDelay, deadLetter, noHandlerDelay,
+                noHandlerRounds);
     }
 
     /** @return {@code true} when a job that failed on the given attempt gets another one */

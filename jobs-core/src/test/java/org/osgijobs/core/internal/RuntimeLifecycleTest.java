@@ -311,6 +311,19 @@ public class RuntimeLifecycleTest {
     }
 
     @Test(timeout = 60_000)
+    public void aJobThatNoHandlerTakesIsDroppedAfterItsRoundsInsteadOfLoopingForEver() throws Exception {
+        start();
+        configure("jobs.pipeline~lost", "name", "lost", "driver", "test", "no_handler_delay", "0",
+                "no_handler_rounds", "3");
+        settle();
+        runtime.push(job("lost", "nobody.handles.me", ""));
+        await("dropped after its rounds", () -> drivers.last().settled.stream().anyMatch(j -> "nack".equals(j.outcome)));
+        TestJob last = drivers.last().settled.get(0);
+        assertEquals("2", last.message.headers().get("x-jobs-no-handler-rounds").get(0));
+        assertEquals(3, runtime.stats("lost").noHandler());
+    }
+
+    @Test(timeout = 60_000)
     public void aConstructorWithoutAnyNameIsIgnored() {
         start();
         Constructor nameless = new TestDriver.Factory(null);
