@@ -102,6 +102,19 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
         assertTrue("the runtime keeps it: the push succeeded", b.isDone() && !b.isCompletedExceptionally());
     }
 
+    @Test(timeout = 120_000)
+    public void atTheProductionDefaultsAPausedPipelineTakesMaxJobsThenRefusesNamingItsBound() {
+        // the defaults, but a 1 s timeout so that the refusal comes quickly
+        MemoryDriver paused = driver(new TestQueue(100_000), "timeout", "1");
+        for (int i = 0; i < MemoryDriver.DEFAULT_MAX_JOBS; i++) {
+            assertTrue(paused.push(message("j" + i).build()).toCompletableFuture().isDone());
+        }
+        assertEquals(MemoryDriver.DEFAULT_MAX_JOBS, paused.state().active());
+        JobsException e = failure(paused.push(msg("one-too-many")));
+        assertTrue(e.getMessage(), e.getMessage().contains("full: 100000 jobs wait in it (max_jobs=100000)"));
+        assertEquals(MemoryDriver.DEFAULT_MAX_JOBS, paused.state().active());
+    }
+
     @Test
     public void maxJobsMustBePositive() {
         try {
