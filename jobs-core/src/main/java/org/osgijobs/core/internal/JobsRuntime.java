@@ -97,6 +97,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     /** Stages returned to producers complete here, never on a driver's I/O thread; also deferred pushes. */
     private final ThreadPoolExecutor callbacks = elastic("jobs-callback", 16);
     private final PipelineManager manager;
+    private final Producer producer;
 
     private volatile RuntimeSettings settings = RuntimeSettings.defaults();
     private volatile EventSink events;
@@ -106,6 +107,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     public JobsRuntime() {
         timers.setRemoveOnCancelPolicy(true);
         manager = new PipelineManager(() -> settings, queue, lifecycle, callbacks, this::schedule, this::post);
+        producer = new Producer(manager, () -> settings, callbacks);
     }
 
     @Activate
@@ -213,98 +215,21 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         manager.unconfigure(pid);
     }
 
-    // ---- the producer's service ----------------------------------------------------------------------------
+    // ---- the producer's service (see Producer) ------------------------------------------------------------
 
     @Override
     public void push(Message message) {
-        ManagedPipeline pipeline = target(message);
-        int timeout = settings.timeout();
-        try {
-            pipeline.push(message).toCompletableFuture().get(TimeUnit.SECONDS.toMillis(timeout)
-                    + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-            pipeline.counters.pushed.increment();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pipeline.counters.pushErrors.increment();
-            throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name
-                    + "': interrupted while pushing job " + message.id());
-        } catch (ExecutionException e) {
-            pipeline.counters.pushErrors.increment();
-            throw pushFailure(pipeline, message, e.getCause());
-        } catch (TimeoutException e) {
-            pipeline.counters.pushErrors.increment();
-            throw notStoredInTime(pipeline, message, timeout);
-        }
+        producer.push(message);
     }
 
     @Override
     public CompletionStage<Void> pushAsync(Message message) {
-        ManagedPipeline pipeline;
-        try {
-            pipeline = target(message);
-        } catch (JobsException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
-        if (stored.isDone()) {
-            // settled already (an in-process driver): complete on the caller's thread, no hand-off
-            return settledPush(pipeline, message, stored);
-        }
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.timeout()) + DRIVER_GRACE_MILLIS,
-                TimeUnit.MILLISECONDS).whenCompleteAsync((ok, failure) -> {
-                    if (failure == null) {
-                        pipeline.counters.pushed.increment();
-                        result.complete(null);
-                    } else {
-                        pipeline.counters.pushErrors.increment();
-                        result.completeExceptionally(asyncFailure(pipeline, message, failure));
-                    }
-                }, callbacks);
-        return result;
-    }
-
-    private CompletableFuture<Void> settledPush(ManagedPipeline pipeline, Message message,
-            CompletableFuture<Void> stored) {
-        try {
-            stored.join();
-            pipeline.counters.pushed.increment();
-            return stored;
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
-            pipeline.counters.pushErrors.increment();
-            return CompletableFuture.failedFuture(asyncFailure(pipeline, message, e));
-        }
-    }
-
-    private JobsException asyncFailure(ManagedPipeline pipeline, Message message, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
-                : failure;
-        return cause instanceof TimeoutException ? notStoredInTime(pipeline, message, settings.timeout())
-                : pushFailure(pipeline, message, cause);
+        return producer.pushAsync(message);
     }
 
     @Override
     public List<PushResult> pushBatch(List<Message> messages) {
-        if (messages == null) {
-            throw new JobsException(Kind.BAD_INPUT, "pushBatch: messages are required");
-        }
-        List<CompletableFuture<Void>> pending = new ArrayList<>(messages.size());
-        for (Message m : messages) {
-            pending.add(pushAsync(m).toCompletableFuture());
-        }
-        List<PushResult> results = new ArrayList<>(messages.size());
-        for (int i = 0; i < messages.size(); i++) {
-            String id = messages.get(i) == null ? null : messages.get(i).id();
-            try {
-                pending.get(i).join();
-                results.add(PushResult.accepted(id));
-            } catch (CompletionException e) {
-                Throwable cause = e.getCause();
-                results.add(PushResult.failed(id, cause instanceof JobsException ? (JobsException) cause
-                        : new JobsException("push of job " + id + " failed: " + cause, cause)));
-            }
-        }
-        return results;
+        return producer.pushBatch(messages);
     }
 
     // ---- the operator's service ----------------------------------------------------------------------------
@@ -421,30 +346,6 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         }
     }
 
-    private ManagedPipeline target(Message message) {
-        if (message == null) {
-            throw new JobsException(Kind.BAD_INPUT, "push: message is required");
-        }
-        String name = message.pipeline();
-        if (name == null || name.isBlank()) {
-            throw new JobsException(Kind.BAD_INPUT, "job '" + message.name() + "' (" + message.id()
-                    + "): no pipeline given");
-        }
-        ManagedPipeline pipeline = manager.get(name);
-        if (pipeline == null) {
-            throw new JobsException(Kind.UNKNOWN_PIPELINE, "unknown pipeline '" + name + "' (job '"
-                    + message.name() + "', " + message.id() + ")");
-        }
-        int max = settings.maxJobSize();
-        if (message.payloadSize() > max) {
-            pipeline.counters.pushErrors.increment();
-            throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "': job '" + message.name() + "' ("
-                    + message.id() + ") has a payload of " + message.payloadSize() + " bytes, over max_job_size "
-                    + max);
-        }
-        return pipeline;
-    }
-
     private static Map<String, Object> pipelineOptions(String pid, Map<String, ?> props) {
         Map<String, Object> options = new LinkedHashMap<>();
         props.forEach((k, v) -> {
@@ -520,19 +421,6 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
                 LOG.debug("event {} not posted: {}", topic, e.getMessage());
             }
         }
-    }
-
-    private static JobsException pushFailure(ManagedPipeline pipeline, Message message, Throwable cause) {
-        if (cause instanceof JobsException) {
-            return (JobsException) cause;
-        }
-        return new JobsException("pipeline '" + pipeline.name + "': push of job " + message.id() + " failed: "
-                + cause.getMessage(), cause);
-    }
-
-    private static JobsException notStoredInTime(ManagedPipeline pipeline, Message message, int timeout) {
-        return new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name + "': job " + message.id()
-                + " was not confirmed within " + timeout + " s (timeout); it may have been stored");
     }
 
     private static ThreadFactory daemon(String name) {

@@ -1,0 +1,167 @@
+package org.osgijobs.core.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.JobsException.Kind;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.PushResult;
+
+/**
+ * The producer's side of the runtime: finds a push's pipeline, checks the job, waits for the driver's answer
+ * within {@code timeout} (or hands it over asynchronously) and says what kind of failure a refusal is. Stages given
+ * back to producers never complete on a driver's I/O thread.
+ */
+final class Producer {
+    /**
+     * Drivers bound their own waits by the same {@code timeout} and fail with the better reason (no connection,
+     * broker nack); the runtime waits a little longer so that their message, not a bare timeout, reaches the caller.
+     */
+    private static final long DRIVER_GRACE_MILLIS = PipelineManager.GRACE_MILLIS;
+
+    private final PipelineManager manager;
+    private final Supplier<RuntimeSettings> settings;
+    private final Executor callbacks;
+
+    Producer(PipelineManager manager, Supplier<RuntimeSettings> settings, Executor callbacks) {
+        this.manager = manager;
+        this.settings = settings;
+        this.callbacks = callbacks;
+    }
+
+    void push(Message message) {
+        ManagedPipeline pipeline = target(message);
+        int timeout = settings.get().timeout();
+        try {
+            pipeline.push(message).toCompletableFuture().get(TimeUnit.SECONDS.toMillis(timeout)
+                    + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            pipeline.counters.pushed.increment();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            pipeline.counters.pushErrors.increment();
+            throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name
+                    + "': interrupted while pushing job " + message.id());
+        } catch (ExecutionException e) {
+            pipeline.counters.pushErrors.increment();
+            throw pushFailure(pipeline, message, e.getCause());
+        } catch (TimeoutException e) {
+            pipeline.counters.pushErrors.increment();
+            throw notStoredInTime(pipeline, message, timeout);
+        }
+    }
+
+    CompletionStage<Void> pushAsync(Message message) {
+        ManagedPipeline pipeline;
+        try {
+            pipeline = target(message);
+        } catch (JobsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
+        if (stored.isDone()) {
+            // settled already (an in-process driver): complete on the caller's thread, no hand-off
+            return settledPush(pipeline, message, stored);
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.get().timeout()) + DRIVER_GRACE_MILLIS,
+                TimeUnit.MILLISECONDS).whenCompleteAsync((ok, failure) -> {
+                    if (failure == null) {
+                        pipeline.counters.pushed.increment();
+                        result.complete(null);
+                    } else {
+                        pipeline.counters.pushErrors.increment();
+                        result.completeExceptionally(asyncFailure(pipeline, message, failure));
+                    }
+                }, callbacks);
+        return result;
+    }
+
+    private CompletableFuture<Void> settledPush(ManagedPipeline pipeline, Message message,
+            CompletableFuture<Void> stored) {
+        try {
+            stored.join();
+            pipeline.counters.pushed.increment();
+            return stored;
+        } catch (CompletionException | CancellationException e) {
+            pipeline.counters.pushErrors.increment();
+            return CompletableFuture.failedFuture(asyncFailure(pipeline, message, e));
+        }
+    }
+
+    private JobsException asyncFailure(ManagedPipeline pipeline, Message message, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause()
+                : failure;
+        return cause instanceof TimeoutException ? notStoredInTime(pipeline, message, settings.get().timeout())
+                : pushFailure(pipeline, message, cause);
+    }
+
+    List<PushResult> pushBatch(List<Message> messages) {
+        if (messages == null) {
+            throw new JobsException(Kind.BAD_INPUT, "pushBatch: messages are required");
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>(messages.size());
+        for (Message m : messages) {
+            pending.add(pushAsync(m).toCompletableFuture());
+        }
+        List<PushResult> results = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            String id = messages.get(i) == null ? null : messages.get(i).id();
+            try {
+                pending.get(i).join();
+                results.add(PushResult.accepted(id));
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                results.add(PushResult.failed(id, cause instanceof JobsException ? (JobsException) cause
+                        : new JobsException("push of job " + id + " failed: " + cause, cause)));
+            }
+        }
+        return results;
+    }
+
+    private ManagedPipeline target(Message message) {
+        if (message == null) {
+            throw new JobsException(Kind.BAD_INPUT, "push: message is required");
+        }
+        String name = message.pipeline();
+        if (name == null || name.isBlank()) {
+            throw new JobsException(Kind.BAD_INPUT, "job '" + message.name() + "' (" + message.id()
+                    + "): no pipeline given");
+        }
+        ManagedPipeline pipeline = manager.get(name);
+        if (pipeline == null) {
+            throw new JobsException(Kind.UNKNOWN_PIPELINE, "unknown pipeline '" + name + "' (job '"
+                    + message.name() + "', " + message.id() + ")");
+        }
+        int max = settings.get().maxJobSize();
+        if (message.payloadSize() > max) {
+            pipeline.counters.pushErrors.increment();
+            throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "': job '" + message.name() + "' ("
+                    + message.id() + ") has a payload of " + message.payloadSize() + " bytes, over max_job_size "
+                    + max);
+        }
+        return pipeline;
+    }
+
+    private static JobsException pushFailure(ManagedPipeline pipeline, Message message, Throwable cause) {
+        if (cause instanceof JobsException) {
+            return (JobsException) cause;
+        }
+        return new JobsException("pipeline '" + pipeline.name + "': push of job " + message.id() + " failed: "
+                + cause.getMessage(), cause);
+    }
+
+    private static JobsException notStoredInTime(ManagedPipeline pipeline, Message message, int timeout) {
+        return new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name + "': job " + message.id()
+                + " was not confirmed within " + timeout + " s (timeout); it may have been stored");
+    }
+}
