@@ -21,6 +21,7 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.ScriptedDriver;
 
 /**
  * The lifecycle of one pipeline across driver swaps, driven step by step with a scripted driver: no job is
@@ -114,21 +115,20 @@ public class ManagedPipelineTest {
     public void aJobKeptWhileItsDriverIsSwappedReachesTheNextDriver() throws Exception {
         ScriptedDriver first = new ScriptedDriver("first");
         ScriptedDriver second = new ScriptedDriver("second");
-        constructor.prepared.add(first);
-        constructor.prepared.add(second);
+        constructor.prepare(first, second);
         ManagedPipeline p = pipeline(null);
         p.lane.run(p::start).get(5, TimeUnit.SECONDS);
 
         // the first driver takes the kept job's push but only answers after it has been replaced
         CompletableFuture<Void> firstAnswer = new CompletableFuture<>();
-        first.onPush = m -> firstAnswer;
+        first.onPush(m -> firstAnswer);
         p.keep(job("kept"));
         p.lane.run(() -> p.stopDriver(deadline(), "swap")).get(5, TimeUnit.SECONDS);
         p.lane.run(p::start).get(5, TimeUnit.SECONDS);
         firstAnswer.completeExceptionally(new JobsException("first driver stopped"));
 
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (second.received.isEmpty() && System.nanoTime() < until) {
+        while (second.received().isEmpty() && System.nanoTime() < until) {
             Thread.sleep(5);
         }
         assertEquals("the kept job went to the next driver", List.of("kept"), second.receivedIds());
@@ -138,19 +138,18 @@ public class ManagedPipelineTest {
     @Test(timeout = 30_000)
     public void heldJobsReachTheNewDriverBeforeAnyNewPush() throws Exception {
         ScriptedDriver first = new ScriptedDriver("first");
-        first.handBack = List.of(job("h1"), job("h2"));
+        first.handBack(List.of(job("h1"), job("h2")));
         ScriptedDriver second = new ScriptedDriver("second");
         CountDownLatch restoring = new CountDownLatch(1);
         CompletableFuture<Void> releaseRestore = new CompletableFuture<>();
-        second.onPush = m -> {
+        second.onPush(m -> {
             if (m.id().equals("h1")) {
                 restoring.countDown();
                 return releaseRestore;
             }
             return CompletableFuture.completedFuture(null);
-        };
-        constructor.prepared.add(first);
-        constructor.prepared.add(second);
+        });
+        constructor.prepare(first, second);
         ManagedPipeline p = pipeline(null);
         p.lane.run(p::start).get(5, TimeUnit.SECONDS);
         p.lane.run(() -> p.stopDriver(deadline(), "swap")).get(5, TimeUnit.SECONDS);
@@ -162,15 +161,14 @@ public class ManagedPipelineTest {
         releaseRestore.complete(null);
         started.get(5, TimeUnit.SECONDS);
         newPush.get(5, TimeUnit.SECONDS);
-        assertEquals(List.of("h1", "h2", "new"), second.pushOrder);
+        assertEquals(List.of("h1", "h2", "new"), second.pushOrder());
     }
 
     @Test(timeout = 30_000)
     public void pushesKeepSucceedingWhileAnEditWaitsForARunningJob() throws Exception {
         ScriptedDriver first = new ScriptedDriver("first");
         ScriptedDriver second = new ScriptedDriver("second");
-        constructor.prepared.add(first);
-        constructor.prepared.add(second);
+        constructor.prepare(first, second);
         ManagedPipeline p = pipeline(null);
         p.lane.run(p::start).get(5, TimeUnit.SECONDS);
         p.counters.runStarted(); // a job runs in a handler
@@ -178,7 +176,7 @@ public class ManagedPipelineTest {
         Pipeline edited = definition("priority", "4");
         CompletableFuture<Void> edit = p.lane.run(() -> p.redefine(edited, PipelineOptions.of(edited), null,
                 deadline()));
-        assertTrue("intake stops first", first.paused.await(5, TimeUnit.SECONDS));
+        assertTrue("intake stops first", first.paused().await(5, TimeUnit.SECONDS));
         for (int i = 0; i < 10; i++) {
             p.push(job("during-" + i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
@@ -186,7 +184,7 @@ public class ManagedPipelineTest {
         p.counters.runEnded();
         edit.get(5, TimeUnit.SECONDS);
 
-        assertEquals("the pushes made during the edit went on to the new driver", 10, second.received.size());
+        assertEquals("the pushes made during the edit went on to the new driver", 10, second.received().size());
         assertEquals(4, p.definition().priority());
         assertEquals(PipelinePhase.RUNNING, p.phase());
     }
@@ -195,7 +193,7 @@ public class ManagedPipelineTest {
     public void anInvalidPipelineNeverGetsADriverAndPushesFailNamingTheOption() throws Exception {
         ManagedPipeline p = pipeline("pipeline 'p': option 'max_attempts' must be an integer, got 'x'");
         p.lane.run(p::start).get(5, TimeUnit.SECONDS); // a driver arrives: it must not be used
-        assertTrue(constructor.built.isEmpty());
+        assertTrue(constructor.built().isEmpty());
         assertEquals(PipelinePhase.INVALID, p.phase());
         JobsException e = failure(p);
         assertEquals(JobsException.Kind.BAD_INPUT, e.kind());
@@ -214,7 +212,7 @@ public class ManagedPipelineTest {
         host.driverPresent = true;
         p.lane.run(p::start).get(5, TimeUnit.SECONDS);
         assertNull(waiting.get(5, TimeUnit.SECONDS));
-        assertEquals(List.of("w"), constructor.built.get(1).receivedIds());
+        assertEquals(List.of("w"), constructor.built().get(1).receivedIds());
     }
 
     private static JobsException failure(ManagedPipeline p) {
