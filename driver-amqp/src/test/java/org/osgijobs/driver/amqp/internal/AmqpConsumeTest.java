@@ -17,6 +17,8 @@ import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqClient;
 
 /** Consuming: prefetch, acks, pause and resume, requeue, stop. */
 public class AmqpConsumeTest {
@@ -43,13 +45,13 @@ public class AmqpConsumeTest {
         pushAll(d, "p", 20);
         try (Workers workers = new Workers(queue, 2)) {
             run(d, "p");
-            assertTrue(Broker.eventually(() -> workers.distinct() == 20, 30));
+            assertTrue(Poll.eventually(() -> workers.distinct() == 20, 30));
             assertTrue(d.state().ready());
-            assertTrue(Broker.eventually(() -> d.state().reserved() == 0, 30));
+            assertTrue(Poll.eventually(() -> d.state().reserved() == 0, 30));
         }
         assertEquals(0, d.state().active());
         d.pause("p");
-        assertEquals("nothing came back to the queue after the acks", 0, Broker.messageCount(amqp.raw, q));
+        assertEquals("nothing came back to the queue after the acks", 0, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -59,16 +61,16 @@ public class AmqpConsumeTest {
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "prefetch", "3"));
         pushAll(d, "p", 10);
         run(d, "p");
-        assertTrue(Broker.eventually(() -> queue.size() == 3 && d.state().active() == 7, 30));
+        assertTrue(Poll.eventually(() -> queue.size() == 3 && d.state().active() == 7, 30));
         assertEquals(3, d.state().reserved());
         d.pause("p");
         assertEquals("withdrawn from the runtime's queue", 0, queue.size());
-        assertTrue(Broker.eventually(() -> d.state().active() == 10, 30));
+        assertTrue(Poll.eventually(() -> d.state().active() == 10, 30));
         assertFalse(d.state().ready());
         assertEquals(0, d.state().reserved());
         try (Workers workers = new Workers(queue, 2)) {
             d.resume("p");
-            assertTrue(Broker.eventually(() -> workers.distinct() == 10, 30));
+            assertTrue(Poll.eventually(() -> workers.distinct() == 10, 30));
             assertEquals(10, workers.runs());
         }
     }
@@ -96,7 +98,7 @@ public class AmqpConsumeTest {
         assertEquals("body", new String(second.body()));
         second.settle(Settlement.ack());
         d.pause("p");
-        assertEquals("the original was acknowledged", 0, Broker.messageCount(amqp.raw, q));
+        assertEquals("the original was acknowledged", 0, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -115,13 +117,13 @@ public class AmqpConsumeTest {
             // acks and nacks are asynchronous: the broker's count settles a moment after pause returns
             long expected = requeueOnFail ? 1 : 0;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            long left = Broker.messageCount(amqp.raw, q) + queue.size();
+            long left = RabbitMqClient.count(amqp.raw, q) + queue.size();
             while (left != expected && System.nanoTime() < deadline) {
                 Thread.sleep(50);
-                left = Broker.messageCount(amqp.raw, q) + queue.size();
+                left = RabbitMqClient.count(amqp.raw, q) + queue.size();
             }
             Thread.sleep(200); // and stays there: nothing more comes back
-            left = Broker.messageCount(amqp.raw, q) + queue.size();
+            left = RabbitMqClient.count(amqp.raw, q) + queue.size();
             assertEquals("requeue_on_fail=" + requeueOnFail, expected, left);
         }
     }
@@ -137,13 +139,13 @@ public class AmqpConsumeTest {
         Job failed = queue.poll(30, TimeUnit.SECONDS);
         assertEquals("stored again as asked", Custody.DRIVER, failed.settle(Settlement.requeue(failed.headers(), 2)));
         String delayQueue = amqp.track("delayed-2000.." + q);
-        assertEquals(1, Broker.messageCount(amqp.raw, delayQueue));
+        assertEquals(1, RabbitMqClient.count(amqp.raw, delayQueue));
         assertEquals(1, d.state().delayed());
         Job back = queue.poll(30, TimeUnit.SECONDS);
         assertEquals("n1", back.id());
         assertEquals(Map.of("h", List.of("v")), back.headers());
         back.settle(Settlement.ack());
-        assertTrue(Broker.eventually(() -> d.state().delayed() == 0, 30));
+        assertTrue(Poll.eventually(() -> d.state().delayed() == 0, 30));
     }
 
     @Test
@@ -168,7 +170,7 @@ public class AmqpConsumeTest {
         assertNotNull("the channel still works", later);
         later.settle(Settlement.ack());
         d.pause("p");
-        assertEquals(0, Broker.messageCount(amqp.raw, q));
+        assertEquals(0, RabbitMqClient.count(amqp.raw, q));
         assertEquals("", d.state().errorMessage());
     }
 
@@ -184,7 +186,7 @@ public class AmqpConsumeTest {
         assertTrue(job.autoAck());
         job.settle(Settlement.ack());
         d.pause("p");
-        assertEquals(0, Broker.messageCount(amqp.raw, q));
+        assertEquals(0, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -194,16 +196,16 @@ public class AmqpConsumeTest {
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1"));
         pushAll(d, "p", 4);
         run(d, "p");
-        assertTrue(Broker.eventually(() -> queue.size() == 4, 30));
+        assertTrue(Poll.eventually(() -> queue.size() == 4, 30));
         Job atWorker = queue.poll(1, TimeUnit.SECONDS);
         assertEquals(List.of(), d.stop());
         assertEquals("the rest was withdrawn from the runtime's queue", 0, queue.size());
         // the broker has the original (AmqpRequeueAfterStopTest)
         assertEquals(Custody.BROKER, atWorker.settle(Settlement.requeue(Map.of(), 0)));
         assertTrue("every job is with the broker again",
-                Broker.eventually(() -> {
+                Poll.eventually(() -> {
                     try {
-                        return Broker.messageCount(amqp.raw, q) == 4;
+                        return RabbitMqClient.count(amqp.raw, q) == 4;
                     } catch (java.io.IOException ex) {
                         return false;
                     }
@@ -229,6 +231,6 @@ public class AmqpConsumeTest {
         worker.start();
         d.stop();
         worker.join();
-        assertEquals("acknowledged before the channel closed", 0, Broker.messageCount(amqp.raw, q));
+        assertEquals("acknowledged before the channel closed", 0, RabbitMqClient.count(amqp.raw, q));
     }
 }

@@ -13,6 +13,8 @@ import org.junit.Test;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqClient;
 
 import com.rabbitmq.client.Channel;
 
@@ -24,7 +26,7 @@ public class AmqpDelayTest {
 
     private long count(String queue) {
         try {
-            return Broker.messageCount(amqp.raw, queue);
+            return RabbitMqClient.count(amqp.raw, queue);
         } catch (IOException e) {
             return -2;
         }
@@ -43,7 +45,7 @@ public class AmqpDelayTest {
         assertEquals("confirmed means it is stored in the delay queue", 1, count(delayQueue));
         assertEquals(0, count(q));
         assertEquals(1, d.state().delayed());
-        assertTrue(Broker.eventually(() -> count(q) == 1, 30));
+        assertTrue(Poll.eventually(() -> count(q) == 1, 30));
         assertTrue("not before its delay", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - pushedAt) >= 1500);
         assertEquals(0, count(delayQueue));
         assertEquals(0, d.state().delayed());
@@ -93,11 +95,11 @@ public class AmqpDelayTest {
         assertEquals(q, paused.queue());
         try (Workers workers = new Workers(queue, 1)) {
             d.run(Pipeline.of(AmqpFixture.options("p")));
-            assertTrue(Broker.eventually(() -> workers.distinct() == 2, 30));
+            assertTrue(Poll.eventually(() -> workers.distinct() == 2, 30));
             assertEquals(1, workers.count("plain"));
             assertEquals(1, workers.count("delayed"));
         }
-        assertTrue(Broker.eventually(() -> {
+        assertTrue(Poll.eventually(() -> {
             State s = d.state();
             return s.active() == 0 && s.delayed() == 0 && s.reserved() == 0;
         }, 30));

@@ -19,6 +19,9 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.TcpProxy;
 
 /**
  * Bad connections are pipeline errors that name the problem, are retried, and never show a credential.
@@ -60,15 +63,15 @@ public class AmqpErrorsTest {
 
     @Test
     public void aFailedFirstConnectionIsRetriedUntilTheBrokerAnswers() throws Exception {
-        try (TcpProxy proxy = new TcpProxy(Broker.PORT)) {
+        try (TcpProxy proxy = new TcpProxy(RabbitMqBroker.PORT)) {
             proxy.down();
             String q = amqp.queue("late");
             AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
                     "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")), AmqpFixture.options("p", "queue", q,
                             "routing_key", q));
             assertTrue(d.state().errorMessage().contains("connection refused"));
-            proxy.resume();
-            assertTrue(Broker.eventually(() -> d.state().errorMessage().isEmpty(), 30));
+            proxy.up();
+            assertTrue(Poll.eventually(() -> d.state().errorMessage().isEmpty(), 30));
             d.push(Message.builder("x").pipeline("p").build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
     }
@@ -106,7 +109,7 @@ public class AmqpErrorsTest {
     @Test
     public void malformedPipelineOptionsFailTheBuildAndNameTheOption() {
         AmqpConstructor constructor = new AmqpConstructor();
-        constructor.activate(Map.of("addr", Broker.ADDR));
+        constructor.activate(Map.of("addr", RabbitMqBroker.ADDR));
         try {
             JobsException type = assertThrows(JobsException.class, () -> constructor.create(
                     TestDriverContext.declared(AmqpFixture.options("p", "exchange_type", "x-delayed"))));

@@ -9,8 +9,9 @@ import java.util.Map;
 import org.junit.rules.ExternalResource;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.RabbitMqClient;
 
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 
 /**
@@ -26,8 +27,8 @@ final class AmqpFixture extends ExternalResource {
 
     @Override
     protected void before() throws Throwable {
-        Broker.assumeReachable();
-        raw = Broker.connect();
+        RabbitMqBroker.assumeReachable();
+        raw = RabbitMqClient.connect("driver-amqp-test");
     }
 
     @Override
@@ -39,36 +40,17 @@ final class AmqpFixture extends ExternalResource {
                 // the test may have stopped it
             }
         }
+        RabbitMqClient.deleteAll(raw, queues, exchanges);
         try {
-            Channel ch = raw.createChannel();
-            for (String q : queues) {
-                ch = deleteQueue(ch, q);
-            }
-            for (String e : exchanges) {
-                try {
-                    ch.exchangeDelete(e);
-                } catch (IOException gone) {
-                    ch = raw.createChannel();
-                }
-            }
             raw.close();
         } catch (IOException | RuntimeException e) {
             // best effort
         }
     }
 
-    private Channel deleteQueue(Channel ch, String q) throws IOException {
-        try {
-            ch.queueDelete(q);
-            return ch;
-        } catch (IOException gone) {
-            return raw.createChannel();
-        }
-    }
-
     /** @return a unique queue name, deleted after the test */
     String queue(String prefix) {
-        String name = Broker.unique(prefix);
+        String name = RabbitMqBroker.unique(prefix);
         queues.add(name);
         return name;
     }
@@ -81,7 +63,7 @@ final class AmqpFixture extends ExternalResource {
 
     /** @return a unique exchange name, deleted after the test */
     String exchange(String prefix) {
-        String name = Broker.unique(prefix);
+        String name = RabbitMqBroker.unique(prefix);
         exchanges.add(name);
         return name;
     }
@@ -108,6 +90,6 @@ final class AmqpFixture extends ExternalResource {
     }
 
     AmqpDriver driver(Queue queue, Map<String, Object> options) {
-        return driver(queue, ConnectionSettings.of(Map.of("addr", Broker.ADDR)), options);
+        return driver(queue, ConnectionSettings.of(Map.of("addr", RabbitMqBroker.ADDR)), options);
     }
 }

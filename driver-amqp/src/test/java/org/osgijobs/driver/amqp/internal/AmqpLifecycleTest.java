@@ -11,6 +11,9 @@ import org.junit.Test;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.RabbitMqClient;
 
 /** A stopped driver leaves nothing running: a driver bundle can go away without leaking threads. */
 public class AmqpLifecycleTest {
@@ -25,30 +28,30 @@ public class AmqpLifecycleTest {
 
     @Test
     public void stopLeavesNoThreadBehind() throws Exception {
-        String pipeline = Broker.unique("life");
+        String pipeline = RabbitMqBroker.unique("life");
         String q = amqp.queue("life");
         TestQueue queue = new TestQueue(pipeline);
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options(pipeline, "queue", q, "routing_key", q));
         d.run(Pipeline.of(AmqpFixture.options(pipeline)));
         d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        assertTrue(Broker.eventually(() -> queue.size() == 1, 30));
+        assertTrue(Poll.eventually(() -> queue.size() == 1, 30));
         assertTrue(threadsOf(pipeline) > 0);
         d.stop();
-        assertTrue("threads left: " + threadsOf(pipeline), Broker.eventually(() -> threadsOf(pipeline) == 0, 30));
+        assertTrue("threads left: " + threadsOf(pipeline), Poll.eventually(() -> threadsOf(pipeline) == 0, 30));
     }
 
     @Test
     public void theConstructorStopsWhatItBuiltWhenItGoesAway() throws Exception {
-        String pipeline = Broker.unique("ctor");
+        String pipeline = RabbitMqBroker.unique("ctor");
         String q = amqp.queue("ctor");
         AmqpConstructor constructor = new AmqpConstructor();
-        constructor.activate(Map.of("addr", Broker.ADDR));
+        constructor.activate(Map.of("addr", RabbitMqBroker.ADDR));
         assertEquals("amqp", constructor.name());
         Driver d = constructor.create(TestDriverContext.configured("jobs.pipeline~x", AmqpFixture.options(pipeline,
                 "queue", q, "routing_key", q)));
         d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         constructor.deactivate();
-        assertTrue(Broker.eventually(() -> threadsOf(pipeline) == 0, 30));
-        assertEquals("the job stays with the broker", 1, Broker.messageCount(amqp.raw, q));
+        assertTrue(Poll.eventually(() -> threadsOf(pipeline) == 0, 30));
+        assertEquals("the job stays with the broker", 1, RabbitMqClient.count(amqp.raw, q));
     }
 }

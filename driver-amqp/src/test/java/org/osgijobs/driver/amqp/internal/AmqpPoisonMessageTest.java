@@ -18,6 +18,9 @@ import org.junit.Test;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.Ledger;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqClient;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -60,16 +63,20 @@ public class AmqpPoisonMessageTest {
         ch.basicPublish("", q, new AMQP.BasicProperties.Builder().headers(headers).build(), new byte[0]);
         ch.basicPublish("", q, job("good-1"), new byte[0]);
 
-        try (Workers workers = new Workers(queue, 1)) {
-            assertTrue("both ran: " + workers.seen(), Broker.eventually(() -> workers.distinct() == 2, 30));
-            assertEquals("0 lost, 0 duplicates", 1, workers.count("poison-1"));
-            assertEquals("0 lost, 0 duplicates", 1, workers.count("good-1"));
+        Ledger ledger = new Ledger("poison");
+        ledger.accepted("poison-1");
+        ledger.accepted("good-1");
+        try (Workers workers = new Workers(queue, 1, ledger)) {
+            assertTrue("both ran: " + workers.seen(), Poll.eventually(() -> workers.distinct() == 2, 30));
+            ledger.assertNoneLost();
+            // each delivery is acked once it ran: the poison one must free its prefetch slot, not come back
+            ledger.assertDuplicatesAtMost(0, "neither delivery is redelivered");
             assertEquals(2, workers.runs());
             Job poison = workers.jobs().stream().filter(j -> j.id().equals("poison-1")).findFirst().get();
             assertEquals("Poison", poison.name());
             assertEquals("its malformed rr_headers fall back to none", Map.of(), poison.headers());
         }
-        assertTrue(Broker.eventually(() -> d.state().reserved() == 0 && count(q) == 0, 30));
+        assertTrue(Poll.eventually(() -> d.state().reserved() == 0 && count(q) == 0, 30));
     }
 
     @Test
@@ -94,7 +101,7 @@ public class AmqpPoisonMessageTest {
         raw.basicPublish("", q, job("dead-2"), new byte[0]);
 
         // with prefetch=1 the second is delivered only once the first was settled
-        assertTrue(Broker.eventually(() -> count(dlq) == 2, 30));
+        assertTrue(Poll.eventually(() -> count(dlq) == 2, 30));
         assertEquals(0, count(q));
         assertEquals("nothing reached the runtime", 0, queue.size());
         assertEquals(0, c.outstanding());
@@ -111,7 +118,7 @@ public class AmqpPoisonMessageTest {
 
     private long count(String q) {
         try {
-            return Broker.messageCount(amqp.raw, q);
+            return RabbitMqClient.count(amqp.raw, q);
         } catch (IOException e) {
             return -2;
         }

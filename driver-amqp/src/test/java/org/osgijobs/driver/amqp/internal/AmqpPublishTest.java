@@ -18,6 +18,7 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.testing.RabbitMqClient;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -49,7 +50,7 @@ public class AmqpPublishTest {
         AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", q));
         await(d.push(job("p", "one")));
-        assertEquals(1, Broker.messageCount(amqp.raw, q));
+        assertEquals(1, RabbitMqClient.count(amqp.raw, q));
         Channel ch = amqp.raw.createChannel();
         GetResponse r = ch.basicGet(q, true);
         assertEquals("payload of one", new String(r.getBody(), StandardCharsets.UTF_8));
@@ -66,7 +67,7 @@ public class AmqpPublishTest {
             pushes.add(d.push(job("p", "n" + i)).toCompletableFuture());
         }
         CompletableFuture.allOf(pushes.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
-        assertEquals(2000, Broker.messageCount(amqp.raw, q));
+        assertEquals(2000, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -84,7 +85,7 @@ public class AmqpPublishTest {
         amqp.raw.createChannel().queueDeclare(q, false, false, false, null);
         amqp.raw.createChannel().queueBind(q, ex, "k");
         await(d.push(job("p", "kept")));
-        assertEquals(1, Broker.messageCount(amqp.raw, q));
+        assertEquals(1, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -96,7 +97,7 @@ public class AmqpPublishTest {
         Throwable e = failure(d.push(job("p", "second")));
         assertTrue(e.getMessage(), e.getMessage().contains("job 'second'"));
         assertTrue(e.getMessage(), e.getMessage().contains("basic.nack"));
-        assertEquals(1, Broker.messageCount(amqp.raw, q));
+        assertEquals(1, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -109,8 +110,8 @@ public class AmqpPublishTest {
         amqp.driver(new TestQueue("b"), AmqpFixture.options("b", "exchange", ex, "queue", qb, "routing_key", "key-b"));
         await(a.push(Message.builder("elsewhere").pipeline("a").header("x-routing-key", "key-b")
                 .header("keep", "me").build()));
-        assertEquals(0, Broker.messageCount(amqp.raw, qa));
-        assertEquals(1, Broker.messageCount(amqp.raw, qb));
+        assertEquals(0, RabbitMqClient.count(amqp.raw, qa));
+        assertEquals(1, RabbitMqClient.count(amqp.raw, qb));
         GetResponse r = amqp.raw.createChannel().basicGet(qb, true);
         String headers = new String((byte[]) r.getProps().getHeaders().get("rr_headers"), StandardCharsets.UTF_8);
         assertEquals("{\"keep\":[\"me\"]}", headers);

@@ -6,17 +6,15 @@ import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.After;
 import org.junit.Before;
@@ -27,6 +25,11 @@ import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.Ledger;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.RabbitMqClient;
+import org.osgijobs.testing.TcpProxy;
 
 /**
  * The driver owns recovery: connections cut under load (through a proxy, so that only this test's connections
@@ -37,11 +40,14 @@ public class AmqpRecoveryTest {
     @Rule
     public final AmqpFixture amqp = new AmqpFixture();
 
+    /** How long a rabbitmqctl call may take. */
+    private static final Duration RABBITMQCTL = Duration.ofSeconds(60);
+
     private TcpProxy proxy;
 
     @Before
     public void proxy() throws IOException {
-        proxy = new TcpProxy(Broker.PORT);
+        proxy = new TcpProxy(RabbitMqBroker.PORT);
     }
 
     @After
@@ -60,8 +66,7 @@ public class AmqpRecoveryTest {
         TestQueue queue = new TestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "durable", "true", "prefetch", "50", "timeout", "20"));
-        Set<String> confirmed = ConcurrentHashMap.newKeySet();
-        AtomicInteger failedPushes = new AtomicInteger();
+        Ledger ledger = new Ledger("recovery under load");
         AtomicBoolean producing = new AtomicBoolean(true);
         Semaphore inFlight = new Semaphore(200);
         Thread producer = new Thread(() -> {
@@ -73,35 +78,35 @@ public class AmqpRecoveryTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-                d.push(Message.builder("load").id(id).pipeline("p").build()).whenComplete((ok, error) -> {
-                    inFlight.release();
-                    if (error == null) {
-                        confirmed.add(id);
-                    } else {
-                        failedPushes.incrementAndGet();
-                    }
-                });
+                ledger.track(id, d.push(Message.builder("load").id(id).pipeline("p").build()))
+                        .whenComplete((ok, error) -> inFlight.release());
             }
         }, "test-producer");
-        try (Workers workers = new Workers(queue, 2)) {
+        try (Workers workers = new Workers(queue, 2, ledger)) {
             d.run(Pipeline.of(AmqpFixture.options("p")));
             producer.start();
             for (int cut = 0; cut < 5; cut++) {
+                ledger.phase("cut " + (cut + 1));
                 int before = workers.runs();
-                assertTrue(Broker.eventually(() -> workers.runs() > before + 200, 60));
+                assertTrue(Poll.eventually(() -> workers.runs() > before + 200, 60));
                 proxy.cut();
             }
-            assertTrue(Broker.eventually(() -> confirmed.size() >= 2000 && d.state().errorMessage().isEmpty(), 60));
+            ledger.phase("after the cuts");
+            assertTrue(Poll.eventually(() -> ledger.acceptedCount() >= 2000 && d.state().errorMessage().isEmpty(),
+                    60));
             producing.set(false);
             producer.join();
             inFlight.acquire(200); // every push has an outcome
-            assertTrue("every confirmed job is processed", Broker.eventually(
-                    () -> workers.seen().keySet().containsAll(confirmed), 120));
-            int duplicates = workers.runs() - workers.distinct();
-            System.out.printf("recovery under load: %d confirmed, %d failed pushes, %d processed, %d duplicates,"
-                    + " %d connections through the proxy%n", confirmed.size(), failedPushes.get(), workers.runs(),
-                    duplicates, proxy.accepted());
+            // every confirmed job is processed
+            ledger.awaitAllAcceptedRan(Duration.ofSeconds(120));
+            System.out.printf("%s, %d connections through the proxy%n", ledger.summary(), proxy.accepted());
             assertTrue("reconnected after each cut", proxy.accepted() >= 6);
+            ledger.assertNoneLost();
+            // per cut: the broker redelivers at most the unacknowledged deliveries (prefetch 50), and the driver
+            // publishes again at most the publishes left unconfirmed, which the producer keeps below its window of
+            // 200 (the driver's publish_window of 1000 is larger)
+            ledger.assertDuplicatesAtMost(5 * (50 + 200), "each of 5 cuts redelivers at most the prefetch of 50 and"
+                    + " re-sends at most the producer's 200 unconfirmed pushes");
         }
     }
 
@@ -113,7 +118,7 @@ public class AmqpRecoveryTest {
                 "timeout", "2"));
         d.run(Pipeline.of(AmqpFixture.options("p")));
         proxy.down();
-        assertTrue(Broker.eventually(() -> !d.state().errorMessage().isEmpty(), 30));
+        assertTrue(Poll.eventually(() -> !d.state().errorMessage().isEmpty(), 30));
         CompletableFuture<Void> during = d.push(Message.builder("during").pipeline("p").build())
                 .toCompletableFuture();
         ExecutionException e = org.junit.Assert.assertThrows(ExecutionException.class,
@@ -124,8 +129,8 @@ public class AmqpRecoveryTest {
         assertTrue(message, message.contains("no connection"));
         assertFalse(message, message.contains("guest"));
 
-        proxy.resume();
-        assertTrue(Broker.eventually(() -> d.state().errorMessage().isEmpty(), 30));
+        proxy.up();
+        assertTrue(Poll.eventually(() -> d.state().errorMessage().isEmpty(), 30));
         d.push(Message.builder("after").id("after").pipeline("p").build()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         Job job = queue.poll(30, TimeUnit.SECONDS);
@@ -140,15 +145,15 @@ public class AmqpRecoveryTest {
         AmqpDriver d = amqp.driver(new TestQueue("p"), viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key",
                 q, "timeout", "30"));
         proxy.down();
-        assertTrue(Broker.eventually(() -> !d.state().errorMessage().isEmpty(), 30));
+        assertTrue(Poll.eventually(() -> !d.state().errorMessage().isEmpty(), 30));
         List<CompletableFuture<Void>> pushes = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             pushes.add(d.push(Message.builder("w").pipeline("p").build()).toCompletableFuture());
         }
         assertFalse(pushes.get(0).isDone());
-        proxy.resume();
+        proxy.up();
         CompletableFuture.allOf(pushes.toArray(new CompletableFuture[0])).get(30, TimeUnit.SECONDS);
-        assertEquals(10, Broker.messageCount(amqp.raw, q));
+        assertEquals(10, RabbitMqClient.count(amqp.raw, q));
     }
 
     @Test
@@ -162,15 +167,15 @@ public class AmqpRecoveryTest {
                     .get(30, TimeUnit.SECONDS);
         }
         d.run(Pipeline.of(AmqpFixture.options("p")));
-        assertTrue(Broker.eventually(() -> queue.size() == 5, 30));
+        assertTrue(Poll.eventually(() -> queue.size() == 5, 30));
         Job atWorker = queue.poll(1, TimeUnit.SECONDS);
         proxy.cut();
         // after the reconnect the broker delivers all five again; the old copies were withdrawn
-        assertTrue(Broker.eventually(() -> queue.size() == 5 && d.state().errorMessage().isEmpty(), 30));
+        assertTrue(Poll.eventually(() -> queue.size() == 5 && d.state().errorMessage().isEmpty(), 30));
         // its channel is gone: skipped, the redelivery counts
         assertEquals(Custody.BROKER, atWorker.settle(Settlement.ack()));
         try (Workers workers = new Workers(queue, 1)) {
-            assertTrue(Broker.eventually(() -> workers.distinct() == 5, 30));
+            assertTrue(Poll.eventually(() -> workers.distinct() == 5, 30));
             assertEquals(5, workers.runs());
         }
     }
@@ -182,15 +187,17 @@ public class AmqpRecoveryTest {
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("forced-p", "queue", q, "routing_key", q));
         d.run(Pipeline.of(AmqpFixture.options("forced-p")));
         int closed = 0;
-        for (String line : Broker.rabbitmqctl("list_connections", "--no-table-headers", "pid", "client_properties")) {
+        for (String line : RabbitMqBroker.rabbitmqctl(RABBITMQCTL, "list_connections", "--no-table-headers", "pid",
+                "client_properties")) {
             if (line.contains("{\"connection_name\",\"osgijobs-forced-p\"}")) {
-                Broker.rabbitmqctl("close_connection", line.substring(0, line.indexOf('\t')), "test: forced close");
+                RabbitMqBroker.rabbitmqctl(RABBITMQCTL, "close_connection", line.substring(0, line.indexOf('\t')),
+                        "test: forced close");
                 closed++;
             }
         }
         assertEquals(1, closed);
-        assertTrue(Broker.eventually(() -> d.state().errorMessage().contains("lost"), 30));
-        assertTrue(Broker.eventually(() -> d.state().errorMessage().isEmpty() && d.state().ready(), 30));
+        assertTrue(Poll.eventually(() -> d.state().errorMessage().contains("lost"), 30));
+        assertTrue(Poll.eventually(() -> d.state().errorMessage().isEmpty() && d.state().ready(), 30));
         d.push(Message.builder("back").pipeline("forced-p").build()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
         Job job = queue.poll(30, TimeUnit.SECONDS);

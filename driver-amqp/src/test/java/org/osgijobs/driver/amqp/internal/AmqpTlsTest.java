@@ -1,11 +1,14 @@
 package org.osgijobs.driver.amqp.internal;
 
+import static org.junit.Assert.assertArrayEquals;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,20 +22,26 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.TlsFiles;
+import org.osgijobs.testing.TlsTerminatingProxy;
 
-/** TLS with a CA and a client certificate, through a TLS-terminating proxy in front of the plain port. */
+/**
+ * TLS with a CA and a client certificate, through a TLS-terminating proxy in front of the plain port. The client key
+ * is in the traditional RSA form; the same key in PKCS#8 is read too, so that both key formats are covered.
+ */
 public class AmqpTlsTest {
 
     @Rule
     public final AmqpFixture amqp = new AmqpFixture();
 
     private TlsFiles files;
-    private TlsProxy proxy;
+    private TlsTerminatingProxy proxy;
 
     @Before
     public void tls() throws Exception {
-        files = TlsFiles.create();
-        proxy = new TlsProxy(files);
+        files = TlsFiles.in(Path.of(System.getProperty("amqp.test.work", "target/amqp-test"), "tls"));
+        proxy = new TlsTerminatingProxy(files, RabbitMqBroker.PORT);
     }
 
     @After
@@ -44,8 +53,8 @@ public class AmqpTlsTest {
         Map<String, Object> c = new HashMap<>();
         c.put("addr", "amqps://guest:guest@127.0.0.1:" + proxy.port() + "/?connection_timeout=3000");
         c.put("tls.root_ca", rootCa);
-        c.put("tls.cert", files.clientCert.toString());
-        c.put("tls.key", files.clientKey.toString());
+        c.put("tls.cert", files.clientCert().toString());
+        c.put("tls.key", files.clientKey().toString());
         c.put("tls.client_auth_type", clientAuth);
         return c;
     }
@@ -54,7 +63,7 @@ public class AmqpTlsTest {
     public void connectsWithTheCaAndTheClientCertificate() throws Exception {
         String q = amqp.queue("tls");
         TestQueue queue = new TestQueue("p");
-        ConnectionSettings settings = ConnectionSettings.of(connection(files.ca.toString(),
+        ConnectionSettings settings = ConnectionSettings.of(connection(files.ca().toString(),
                 "require_and_verify_client_cert"));
         assertTrue(settings.tls());
         AmqpDriver d = amqp.driver(queue, settings, AmqpFixture.options("p", "queue", q, "routing_key", q));
@@ -70,7 +79,7 @@ public class AmqpTlsTest {
 
     @Test
     public void refusesAServerItDoesNotTrust() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.otherCa.toString(), "")),
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.otherCa().toString(), "")),
                 AmqpFixture.options("p", "timeout", "2"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("TLS handshake failed: the broker's certificate is not trusted"));
@@ -82,10 +91,18 @@ public class AmqpTlsTest {
 
     @Test
     public void withoutItsCertificateTheClientIsRefusedByAServerThatWantsOne() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.ca.toString(),
+        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.ca().toString(),
                 "no_client_certs")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertFalse(error, error.isEmpty());
         assertTrue(error, error.startsWith("no connection to amqps://***:***@127.0.0.1:"));
+    }
+
+    @Test
+    public void bothPemFormsOfAPrivateKeyAreRead() throws Exception {
+        PrivateKey traditional = PemFiles.privateKey("tls.key", files.clientKey().toString());
+        PrivateKey pkcs8 = PemFiles.privateKey("tls.key", files.clientKeyPkcs8().toString());
+        assertEquals("RSA", traditional.getAlgorithm());
+        assertArrayEquals("the same key from both forms", traditional.getEncoded(), pkcs8.getEncoded());
     }
 }

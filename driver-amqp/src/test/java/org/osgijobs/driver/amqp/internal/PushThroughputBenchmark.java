@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.RabbitMqClient;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -34,15 +36,15 @@ public final class PushThroughputBenchmark {
         int messages = args.length > 0 ? Integer.parseInt(args[0]) : 30_000;
         int window = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        String queue = Broker.unique("bench");
-        try (Connection raw = Broker.connect()) {
+        String queue = RabbitMqBroker.unique("bench");
+        try (Connection raw = RabbitMqClient.connect("driver-amqp-test")) {
             Channel admin = raw.createChannel();
             admin.exchangeDeclare("bench.ex", "direct", true);
             admin.queueDeclare(queue, true, false, false, null);
             admin.queueBind(queue, "bench.ex", queue);
             AmqpDriver driver = new AmqpDriver(Pipeline.of(Map.of("name", "bench", "driver", "amqp", "exchange",
                     "bench.ex", "exchange_durable", "true", "routing_key", queue, "publish_window",
-                    String.valueOf(window))), ConnectionSettings.of(Map.of("addr", Broker.ADDR)),
+                    String.valueOf(window))), ConnectionSettings.of(Map.of("addr", RabbitMqBroker.ADDR)),
                     new TestQueue("bench"), d -> {
                     });
             driver.start();

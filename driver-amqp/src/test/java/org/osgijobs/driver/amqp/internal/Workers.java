@@ -10,23 +10,32 @@ import java.util.function.Consumer;
 
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.Ledger;
 
 /**
  * Threads that play the runtime's workers: they take jobs from a {@link TestQueue}, settle each with the given
- * action (ack by default), and count how often each job id was seen.
+ * action (ack by default), and count how often each job id was seen. Every take is also recorded as a run in a
+ * {@link Ledger} (its own, or one the test shares between several workers), and every default ack as a
+ * settlement.
  */
 final class Workers implements AutoCloseable {
 
     private final TestQueue queue;
     private final Consumer<Job> action;
+    private final Ledger ledger;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     private final List<Job> jobs = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
 
     Workers(TestQueue queue, int count, Consumer<Job> action) {
+        this(queue, count, action, new Ledger("workers"));
+    }
+
+    private Workers(TestQueue queue, int count, Consumer<Job> action, Ledger ledger) {
         this.queue = queue;
         this.action = action;
+        this.ledger = ledger;
         for (int i = 0; i < count; i++) {
             Thread t = new Thread(this::work, "test-worker-" + i);
             t.setDaemon(true);
@@ -36,7 +45,15 @@ final class Workers implements AutoCloseable {
     }
 
     Workers(TestQueue queue, int count) {
-        this(queue, count, job -> job.settle(Settlement.ack()));
+        this(queue, count, new Ledger("workers"));
+    }
+
+    /** Workers that ack every job, recording its runs and settlements in the ledger. */
+    Workers(TestQueue queue, int count, Ledger ledger) {
+        this(queue, count, job -> {
+            job.settle(Settlement.ack());
+            ledger.settled(job.id());
+        }, ledger);
     }
 
     private void work() {
@@ -49,6 +66,7 @@ final class Workers implements AutoCloseable {
             }
             if (job != null) {
                 seen.computeIfAbsent(job.id(), k -> new AtomicInteger()).incrementAndGet();
+                ledger.ran(job.id());
                 jobs.add(job);
                 action.accept(job);
             }
@@ -69,6 +87,11 @@ final class Workers implements AutoCloseable {
     int count(String id) {
         AtomicInteger n = seen.get(id);
         return n == null ? 0 : n.get();
+    }
+
+    /** @return the ledger the runs are recorded in */
+    Ledger ledger() {
+        return ledger;
     }
 
     Map<String, AtomicInteger> seen() {
