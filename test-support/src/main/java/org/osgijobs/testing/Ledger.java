@@ -127,18 +127,18 @@ public final class Ledger {
      *
      * @param id   the job's id
      * @param push the push's completion
-     * @return the same stage, for the caller to chain on
+     * @return a stage with the push's outcome that completes once the outcome is recorded, for the caller to chain
+     *         on (a producer's window released there never runs ahead of the ledger)
      */
     public <T> CompletionStage<T> track(String id, CompletionStage<T> push) {
         pushed(id);
-        push.whenComplete((ok, failure) -> {
+        return push.whenComplete((ok, failure) -> {
             if (failure == null) {
                 accepted(id);
             } else {
                 refused(id, failure);
             }
         });
-        return push;
     }
 
     /** Records one run of the job (a handler or worker started it). */

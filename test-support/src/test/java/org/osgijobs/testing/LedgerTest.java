@@ -133,6 +133,11 @@ public class LedgerTest {
         ok.complete(null);
         failed.completeExceptionally(new JobsException("not stored within 3 s"));
         assertEquals(1, l.acceptedCount());
+        CompletableFuture<Void> third = new CompletableFuture<>();
+        int[] acceptedWhenDone = new int[1];
+        l.track("third", third).whenComplete((ok2, e) -> acceptedWhenDone[0] = l.acceptedCount());
+        third.complete(null);
+        assertEquals("what is chained on the returned stage sees the outcome recorded", 2, acceptedWhenDone[0]);
         assertEquals("not stored within 3 s", l.refusals().get(0).message());
     }
 
