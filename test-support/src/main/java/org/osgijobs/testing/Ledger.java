@@ -379,8 +379,8 @@ public final class Ledger {
 
     /**
      * @return one line for the test's output, e.g. {@code recovery: 2100 pushed, 2041 accepted, 59 refused (cut 3:
-     *         59), 2141 runs of 2041 ids, 100 duplicates, 0 lost, 0 settled}; "lost" counts the accepted ids that
-     *         have not run yet
+     *         59), 2141 runs of 2041 ids, 100 duplicates, 0 lost, 2141 settled}; "lost" counts the accepted ids that
+     *         have not run yet; settlements are shown only when some were recorded
      */
     public String summary() {
         synchronized (lock) {
@@ -404,9 +404,12 @@ public final class Ledger {
                     .append(p.isEmpty() ? "no phase" : p).append(": ").append(n));
             s.append(" (").append(phases).append(')');
         }
-        return s.append(", ").append(totalRuns).append(" runs of ").append(runs.size()).append(" ids, ")
-                .append(totalRuns - runs.size()).append(" duplicates, ").append(waiting.size()).append(" lost, ")
-                .append(totalSettlements).append(" settled").toString();
+        s.append(", ").append(totalRuns).append(" runs of ").append(runs.size()).append(" ids, ")
+                .append(totalRuns - runs.size()).append(" duplicates, ").append(waiting.size()).append(" lost");
+        if (totalSettlements > 0) {
+            s.append(", ").append(totalSettlements).append(" settled");
+        }
+        return s.toString();
     }
 
     private String lostMessage() {

@@ -54,7 +54,7 @@ public class LedgerTest {
         AssertionError e = assertThrows(AssertionError.class, l::assertNoneLost);
         assertTrue(e.getMessage(), e.getMessage().startsWith("recovery: 7 of 10 accepted jobs never ran (lost), e.g."
                 + " [j3, j4, j5, j6, j7]; "));
-        assertTrue(e.getMessage(), e.getMessage().endsWith("7 lost, 0 settled"));
+        assertTrue(e.getMessage(), e.getMessage().endsWith("3 runs of 3 ids, 0 duplicates, 7 lost"));
         for (int i = 3; i < 10; i++) {
             l.ran("j" + i);
         }
