@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -88,6 +89,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
      * broker nack); the runtime waits a little longer so that their message, not a bare timeout, reaches the caller.
      */
     private static final long DRIVER_GRACE_MILLIS = PipelineManager.GRACE_MILLIS;
+    /** In the bundle's data area: what operators declared and paused (see {@link OperatorState}). */
+    static final String OPERATOR_STATE_FILE = "operator-state.properties";
 
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final PriorityJobQueue queue = new PriorityJobQueue(RuntimeSettings.DEFAULT_PIPELINE_SIZE);
@@ -110,14 +113,25 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         producer = new Producer(manager, () -> settings, callbacks);
     }
 
+    /** Named apart from the plain {@link #activate(Map)} so that SCR cannot pick the wrong overload. */
     @Activate
+    void activateInFramework(BundleContext context, Map<String, Object> props) {
+        java.io.File file = context.getDataFile(OPERATOR_STATE_FILE);
+        activate(props, file == null ? OperatorState.none() : OperatorState.load(file.toPath()));
+    }
+
+    /** Activates without a bundle: nothing the operator does is kept across restarts (tests). */
     void activate(Map<String, Object> props) {
+        activate(props, OperatorState.none());
+    }
+
+    void activate(Map<String, Object> props, OperatorState operatorState) {
         settings = readSettings(props);
         queue.setCapacity(settings.pipelineSize());
         dispatcher = new Dispatcher(queue, manager::get, handlers, timers, callbacks, () -> events);
         dispatcher.setGlobalJobTimeout(settings.jobTimeout());
         dispatcher.setWorkers(settings.numWorkers());
-        manager.activate();
+        manager.activate(operatorState);
         LOG.info("jobs runtime started: {} workers, queue capacity {}, timeout {} s", settings.numWorkers(),
                 settings.pipelineSize(), settings.timeout());
     }
@@ -237,7 +251,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     @Override
     public void pause(String pipeline) {
         ManagedPipeline p = manager.existing(pipeline);
-        awaitTransition(p.lane.run(p::pause), p.name, "pause");
+        awaitTransition(manager.pause(p), p.name, "pause");
         post("pipeline/PAUSED", Map.of("pipeline", pipeline));
     }
 
@@ -249,7 +263,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             throw new JobsException(Kind.BAD_INPUT, "cannot resume " + (problem.startsWith("pipeline '")
                     ? problem : "pipeline '" + p.name + "': " + problem));
         }
-        awaitTransition(p.lane.run(p::resume), p.name, "resume");
+        awaitTransition(manager.resume(p), p.name, "resume");
         post("pipeline/RESUMED", Map.of("pipeline", pipeline));
     }
 

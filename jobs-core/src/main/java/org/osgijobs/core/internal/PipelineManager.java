@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the pipelines by name and decides what happens to them when configurations, declarations and driver
- * constructors come and go. Its decisions are quick and made under one short lock (no driver call, no wait); the
+ * constructors come and go; what the operator declared and paused is kept across restarts ({@link OperatorState}). Its decisions are quick and made under one short lock (no driver call, no wait); the
  * slow part of each decision is a transition queued on the pipeline's {@link Lane}. Framework callbacks
  * (ConfigAdmin, DS bind) therefore return at once, except a driver's departure, which waits for the pipelines
  * that used it to stop: after an unbind returns, the departing bundle's drivers must not be used any more.
@@ -40,6 +40,7 @@ final class PipelineManager implements PipelineHost {
     private final Map<String, String> pipelineOfConfig = new HashMap<>();
     private final DriverRegistry drivers = new DriverRegistry();
     private boolean active;
+    private volatile OperatorState operatorState = OperatorState.none();
 
     private final Supplier<RuntimeSettings> settings;
     private final PriorityJobQueue queue;
@@ -136,10 +137,44 @@ final class PipelineManager implements PipelineHost {
 
     // ---- runtime lifecycle -----------------------------------------------------------------------------------
 
-    void activate() {
+    /**
+     * Starts taking configurations and declarations, and brings back what the operator declared before a restart
+     * (their drivers may come later: they wait like configured pipelines).
+     */
+    void activate(OperatorState state) {
+        operatorState = state;
+        List<ManagedPipeline> restored = new ArrayList<>();
         synchronized (lock) {
             active = true;
+            state.declared().forEach((name, options) -> {
+                try {
+                    Pipeline definition = Pipeline.of(options);
+                    PipelineOptions parsed = PipelineOptions.of(definition);
+                    // it was declared paused or resumed since: it comes back as it was
+                    restored.add(create(name, ManagedPipeline.Origin.DECLARED, null, definition, parsed, null,
+                            !state.isPaused(name)));
+                } catch (JobsException e) {
+                    LOG.error("declared pipeline '{}' not restored: {}", name, e.getMessage());
+                }
+            });
         }
+        for (ManagedPipeline p : restored) {
+            LOG.info("pipeline '{}' restored as declared ({} driver{})", p.name, p.definition().driver(),
+                    p.consuming() ? ", consuming" : ", paused");
+            p.lane.run(p::start);
+        }
+    }
+
+    /** Pauses a pipeline; the pause is kept across restarts. */
+    CompletableFuture<Void> pause(ManagedPipeline p) {
+        operatorState.paused(p.name);
+        return p.lane.run(p::pause);
+    }
+
+    /** Resumes a pipeline; a pause kept from before is forgotten. */
+    CompletableFuture<Void> resume(ManagedPipeline p) {
+        operatorState.resumed(p.name);
+        return p.lane.run(p::resume);
     }
 
     /** Stops every pipeline in parallel within one {@code timeout}; returns when all are stopped or it passed. */
@@ -283,6 +318,10 @@ final class PipelineManager implements PipelineHost {
                     created.adopt(retired.exceptionally(e -> List.of()).join());
                     created.start();
                 });
+                if (operatorState.isPaused(existing.name)) {
+                    operatorState.paused(name);
+                }
+                operatorState.destroyed(existing.name);
                 LOG.info("pipeline '{}' renamed to '{}'", existing.name, name);
             } else if (invalid == null) {
                 created.lane.run(created::start);
@@ -337,6 +376,10 @@ final class PipelineManager implements PipelineHost {
             if (created.phase() == PipelinePhase.INVALID) {
                 forget(created);
                 throw new JobsException(Kind.BAD_INPUT, created.problem());
+            }
+            operatorState.declared(name, definition.options());
+            if (!created.consuming()) {
+                operatorState.paused(name); // a declared pipeline comes back as it is: paused until resumed
             }
             return created;
         });
@@ -398,6 +441,7 @@ final class PipelineManager implements PipelineHost {
     }
 
     private CompletableFuture<Void> destroyLater(ManagedPipeline p, String why) {
+        operatorState.destroyed(p.name);
         return p.lane.submit(() -> p.destroy(deadline(), why)).thenAccept(held -> {
             if (!held.isEmpty()) {
                 LOG.warn("pipeline '{}' {}: {} queued jobs discarded", p.name, why, held.size());
@@ -416,6 +460,9 @@ final class PipelineManager implements PipelineHost {
 
     /** A configured pipeline consumes unless it says otherwise; any pipeline listed in {@code consume} does. */
     private boolean consumesOnStart(Pipeline definition, PipelineOptions options, boolean configured) {
+        if (operatorState.isPaused(definition.name())) {
+            return false; // paused by an operator before a restart
+        }
         return settings.get().consume().contains(definition.name()) || (configured && options.consume());
     }
 

@@ -324,6 +324,40 @@ public class RuntimeLifecycleTest {
     }
 
     @Test(timeout = 60_000)
+    public void aRestartKeepsWhatTheOperatorDeclaredAndPausedAndDestroyForgetsIt() throws Exception {
+        java.nio.file.Path file = java.nio.file.Files.createTempDirectory("operator-state").resolve("state");
+        Map<String, Object> settings = Map.of("num_workers", 1, "timeout", 5);
+        JobsRuntime first = new JobsRuntime();
+        first.addConstructor(drivers, Map.of(Constructor.DRIVER_NAME, "test", Constants.SERVICE_ID, 1L));
+        first.activate(settings, OperatorState.load(file));
+        first.declare(Map.of("name", "declared", "driver", "test", "priority", "3"));
+        first.declare(Map.of("name", "gone", "driver", "test"));
+        first.configure("jobs.pipeline~c", Map.of(Constants.SERVICE_PID, "jobs.pipeline~c", "name", "configured",
+                "driver", "test"));
+        first.awaitTransitions(10_000);
+        first.resume("declared");
+        first.pause("configured");
+        first.destroy("gone");
+        first.deactivate();
+
+        JobsRuntime second = new JobsRuntime();
+        second.activate(settings, OperatorState.load(file)); // its driver comes after: restored pipelines wait
+        second.configure("jobs.pipeline~c", Map.of(Constants.SERVICE_PID, "jobs.pipeline~c", "name", "configured",
+                "driver", "test"));
+        second.addConstructor(new TestDriver.Factory("test"), Map.of(Constructor.DRIVER_NAME, "test",
+                Constants.SERVICE_ID, 2L));
+        try {
+            second.awaitTransitions(10_000);
+            assertEquals(List.of("configured", "declared"), second.list());
+            assertTrue("the declared pipeline was resumed: it consumes", second.stat("declared").ready());
+            assertEquals(3, second.stat("declared").priority());
+            assertFalse("the configured pipeline was paused: it stays paused", second.stat("configured").ready());
+        } finally {
+            second.deactivate();
+        }
+    }
+
+    @Test(timeout = 60_000)
     public void aConstructorWithoutAnyNameIsIgnored() {
         start();
         Constructor nameless = new TestDriver.Factory(null);
