@@ -5,10 +5,8 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.After;
 import org.junit.Test;
@@ -22,6 +20,7 @@ import org.osgijobs.api.Jobs;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.testing.Ledger;
 
 /**
  * The memory driver bundle stopped, started, updated, uninstalled and installed again while pipelines hold jobs
@@ -53,7 +52,8 @@ public class DriverLifecycleIT extends ItestSupport {
     public void stoppedDriverHoldsQueuedJobsAndItsPipelinesComeBackWhenItStarts() throws Exception {
         Jobs jobs = jobs();
         EventRecorder events = EventRecorder.start(this);
-        RecordingHandler handler = new RecordingHandler();
+        Ledger ledger = new Ledger("itest driver-memory stop and start");
+        RecordingHandler handler = new RecordingHandler(ledger);
         registerHandler(handler, "drv.job");
         createPipelineConfig("drv-configured", Map.of("driver", "memory"));
         declare(memoryPipeline("drv-declared"));
@@ -71,6 +71,8 @@ public class DriverLifecycleIT extends ItestSupport {
             jobs.push(delayed);
             delayedJobs.add(delayed.id());
         }
+        readyJobs.forEach(ledger::accepted);
+        delayedJobs.forEach(ledger::accepted);
 
         Bundle driver = driver();
         driver.stop();
@@ -98,9 +100,16 @@ public class DriverLifecycleIT extends ItestSupport {
         jobs.resume("drv-declared");
         await("the 50 ready jobs run after resume", () -> readyJobs.stream().allMatch(id -> handler.runsOf(id) > 0));
         String fresh = push("drv-configured", "drv.job", "after");
+        ledger.accepted(fresh);
         await("a new push runs", () -> handler.runsOf(fresh) == 1);
-        assertEquals("every job ran exactly once", 101, handler.count());
-        assertEquals(101, handler.runsById().size());
+        System.out.printf("%s%n", ledger.summary());
+        // every job ran exactly once: the 101 accepted ones ran, nothing else ran, nothing twice
+        assertEquals(101, ledger.acceptedCount());
+        ledger.assertNoneLost();
+        ledger.assertOnlyAcceptedRan();
+        // no job was running when the driver stopped (the ready ones were paused, the delayed ones not due): the
+        // runtime held them and the next driver got each once
+        ledger.assertDuplicatesAtMost(0, "no job was running when the driver stopped");
         await("driver/ADDED event; got " + events.topics(), () -> events.has("jobs/driver/ADDED", "driver", "memory"));
     }
 
@@ -122,8 +131,9 @@ public class DriverLifecycleIT extends ItestSupport {
 
     private void steadyLoadSurvives(String prefix, ThrowingRunnable driverChange) throws Throwable {
         Jobs jobs = jobs();
+        Ledger ledger = new Ledger("itest driver-memory " + prefix + " under steady load");
         // slower than the producer, so that jobs are queued when the driver changes
-        RecordingHandler handler = new RecordingHandler(job -> Thread.sleep(5));
+        RecordingHandler handler = new RecordingHandler(ledger, job -> Thread.sleep(5));
         registerHandler(handler, prefix + ".job");
         String configured = prefix + "-configured";
         String declared = prefix + "-declared";
@@ -132,9 +142,7 @@ public class DriverLifecycleIT extends ItestSupport {
         jobs.resume(declared);
         awaitState(configured, "ready", State::ready);
 
-        Set<String> accepted;
-        List<String> refusals;
-        try (SteadyPusher pusher = SteadyPusher.start(jobs, prefix + ".job", List.of(configured, declared))) {
+        try (SteadyPusher pusher = SteadyPusher.start(jobs, prefix + ".job", List.of(configured, declared), ledger)) {
             await("pushes accepted before the driver change", () -> pusher.acceptedCount() >= PUSHES_EACH_SIDE);
             int queuedBefore = (int) (jobs.stat(configured).active() + jobs.stat(configured).reserved());
 
@@ -148,25 +156,18 @@ public class DriverLifecycleIT extends ItestSupport {
             assertTrue("jobs were queued when the driver changed (else the test proves little): " + queuedBefore,
                     queuedBefore > 0);
             pusher.close();
-            accepted = pusher.accepted();
-            refusals = pusher.refusals();
         }
 
-        await("every accepted job ran (" + accepted.size() + " accepted)",
-                () -> handler.runsById().keySet().containsAll(accepted));
-        Map<String, Integer> runs = handler.runsById();
-        List<String> twice = new ArrayList<>();
-        runs.forEach((id, n) -> {
-            if (n != 1) {
-                twice.add(id + " ran " + n + " times");
-            }
-        });
-        assertEquals("no job ran twice", List.of(), twice);
-        Set<String> unknown = new HashSet<>(runs.keySet());
-        unknown.removeAll(accepted);
-        assertEquals("only accepted jobs ran", Set.of(), unknown);
+        // every accepted job ran
+        ledger.awaitAllAcceptedRan(DEADLINE);
+        System.out.printf("%s%n", ledger.summary());
+        ledger.assertNoneLost();
+        // no job ran twice: the runtime hands the old driver's queued jobs to the next one, and its running jobs
+        // finished (and were acked) before it stopped
+        ledger.assertDuplicatesAtMost(0, "the driver changed in an orderly way: no job runs twice");
+        ledger.assertOnlyAcceptedRan();
         // the driver is away for milliseconds: pushes wait for the next one (driver_wait) instead of failing
-        assertEquals("no push failed while the driver bundle changed", List.of(), refusals);
+        ledger.assertNoRefusals("no push may fail while the driver bundle changes");
     }
 
     private Bundle driver() {

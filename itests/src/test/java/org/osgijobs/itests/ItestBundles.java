@@ -136,6 +136,15 @@ public final class ItestBundles {
     }
 
     /**
+     * @return the tests' shared helpers ({@code org.osgijobs.testing}: Ledger, proxies, broker checks), which the
+     *         probe imports; its RabbitMQ client import is optional, so install the client bundle before it where
+     *         a test uses {@code RabbitMqClient}
+     */
+    public static Option testSupport() {
+        return bundleOf("test-support");
+    }
+
+    /**
      * @return the logging, the OSGi services, the API and the runtime: what every runtime test starts with (add a
      *         driver)
      */

@@ -89,10 +89,11 @@ public abstract class ItestSupport {
      * The bundles this test class runs with. Override to add or replace some, e.g. with
      * {@link ItestBundles#amqpDriver()}.
      *
-     * @return by default the runtime ({@link ItestBundles#runtime()}) and the memory driver
+     * @return by default the runtime ({@link ItestBundles#runtime()}), the memory driver and the tests' shared
+     *         helpers ({@link ItestBundles#testSupport()})
      */
     protected Option bundles() {
-        return composite(ItestBundles.runtime(), ItestBundles.memoryDriver());
+        return composite(ItestBundles.runtime(), ItestBundles.memoryDriver(), ItestBundles.testSupport());
     }
 
     /**

@@ -18,9 +18,10 @@ public class NoEventAdminIT extends ItestSupport {
 
     @Override
     protected Option bundles() {
+        // test-support is the probe's (RecordingHandler can record into a Ledger), it posts no events
         return composite(ItestBundles.logging(), ItestBundles.declarativeServices(), ItestBundles.configAdmin(),
                 ItestBundles.metatype(), ItestBundles.jobsApi(), ItestBundles.jobsCore(),
-                ItestBundles.memoryDriver());
+                ItestBundles.memoryDriver(), ItestBundles.testSupport());
     }
 
     @Test

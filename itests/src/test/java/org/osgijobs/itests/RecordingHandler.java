@@ -8,10 +8,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.osgijobs.api.handler.JobContext;
 import org.osgijobs.api.handler.JobHandler;
+import org.osgijobs.testing.Ledger;
 
 /**
- * A {@link JobHandler} that records every run it gets (thread-safe), then does what its behaviour says: by default
- * it returns normally, which acknowledges the job.
+ * A {@link JobHandler} that records every run it gets (thread-safe), also in a {@link Ledger} when given one, then
+ * does what its behaviour says: by default it returns normally, which acknowledges the job.
  */
 public final class RecordingHandler implements JobHandler {
 
@@ -52,6 +53,7 @@ public final class RecordingHandler implements JobHandler {
     }
 
     private final Behaviour behaviour;
+    private final Ledger ledger;
     private final List<Run> runs = new ArrayList<>();
     private final Map<String, AtomicInteger> runsById = new ConcurrentHashMap<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -63,8 +65,24 @@ public final class RecordingHandler implements JobHandler {
         });
     }
 
+    /** @param ledger where each run is recorded too (see {@link #RecordingHandler(Ledger, Behaviour)}) */
+    public RecordingHandler(Ledger ledger) {
+        this(ledger, job -> {
+        });
+    }
+
     /** @param behaviour what to do with each job after recording it */
     public RecordingHandler(Behaviour behaviour) {
+        this(null, behaviour);
+    }
+
+    /**
+     * @param ledger    where each run is recorded too ({@link Ledger#ran(String)}), before the handler's own count:
+     *                  a run seen through {@link #runsOf(String)} is in the ledger already
+     * @param behaviour what to do with each job after recording it
+     */
+    public RecordingHandler(Ledger ledger, Behaviour behaviour) {
+        this.ledger = ledger;
         this.behaviour = behaviour;
     }
 
@@ -72,6 +90,9 @@ public final class RecordingHandler implements JobHandler {
     public void handle(JobContext job) throws Exception {
         Run run = new Run(job.id(), job.name(), job.pipeline(), job.priority(), job.payloadAsString(),
                 Map.copyOf(job.headers()), job.attempt(), System.nanoTime(), Thread.currentThread().getName());
+        if (ledger != null) {
+            ledger.ran(job.id());
+        }
         synchronized (runs) {
             runs.add(run);
         }

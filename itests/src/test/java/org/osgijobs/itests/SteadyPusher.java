@@ -1,18 +1,16 @@
 package org.osgijobs.itests;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgijobs.api.Jobs;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
+import org.osgijobs.testing.Ledger;
 
 /**
- * A producer thread that pushes jobs round-robin into some pipelines at a steady pace until closed, and keeps
- * the ids the runtime accepted and the errors of the pushes it refused. A refused push is not a lost job: its
- * producer was told.
+ * A producer thread that pushes jobs round-robin into some pipelines at a steady pace until closed, and records in a
+ * {@link Ledger} every push, the ids the runtime accepted and the errors of the pushes it refused. A refused push is
+ * not a lost job: its producer was told.
  */
 final class SteadyPusher implements AutoCloseable {
     /** Pushes between two pauses. */
@@ -22,16 +20,16 @@ final class SteadyPusher implements AutoCloseable {
     private final Jobs jobs;
     private final String jobName;
     private final List<String> pipelines;
-    private final Set<String> accepted = ConcurrentHashMap.newKeySet();
-    private final List<String> refusals = new ArrayList<>();
+    private final Ledger ledger;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable crash;
 
-    private SteadyPusher(Jobs jobs, String jobName, List<String> pipelines) {
+    private SteadyPusher(Jobs jobs, String jobName, List<String> pipelines, Ledger ledger) {
         this.jobs = jobs;
         this.jobName = jobName;
         this.pipelines = List.copyOf(pipelines);
+        this.ledger = ledger;
         this.thread = new Thread(this::run, "itest-steady-pusher");
         this.thread.setDaemon(true);
     }
@@ -40,29 +38,18 @@ final class SteadyPusher implements AutoCloseable {
      * @param jobs      the runtime
      * @param jobName   the name of the jobs to push
      * @param pipelines where to push them, in turn
+     * @param ledger    where the pushes and their outcomes are recorded
      * @return the running pusher
      */
-    static SteadyPusher start(Jobs jobs, String jobName, List<String> pipelines) {
-        SteadyPusher pusher = new SteadyPusher(jobs, jobName, pipelines);
+    static SteadyPusher start(Jobs jobs, String jobName, List<String> pipelines, Ledger ledger) {
+        SteadyPusher pusher = new SteadyPusher(jobs, jobName, pipelines, ledger);
         pusher.thread.start();
         return pusher;
     }
 
     /** @return how many pushes were accepted so far */
     int acceptedCount() {
-        return accepted.size();
-    }
-
-    /** @return a copy of the ids accepted so far */
-    Set<String> accepted() {
-        return Set.copyOf(accepted);
-    }
-
-    /** @return the messages of the refused pushes so far */
-    List<String> refusals() {
-        synchronized (refusals) {
-            return List.copyOf(refusals);
-        }
+        return ledger.acceptedCount();
     }
 
     /** Stops pushing and waits for the thread; fails when the thread died of something else than a refusal. */
@@ -85,13 +72,12 @@ final class SteadyPusher implements AutoCloseable {
             while (running) {
                 String pipeline = pipelines.get((int) (n % pipelines.size()));
                 Message m = Message.builder(jobName).pipeline(pipeline).payload(Long.toString(n)).build();
+                ledger.pushed(m.id());
                 try {
                     jobs.push(m);
-                    accepted.add(m.id());
+                    ledger.accepted(m.id());
                 } catch (JobsException e) {
-                    synchronized (refusals) {
-                        refusals.add(e.getMessage());
-                    }
+                    ledger.refused(m.id(), e.getMessage());
                 }
                 n++;
                 if (n % BURST == 0) {

@@ -1,16 +1,11 @@
 package org.osgijobs.itests.amqp;
 
-import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.After;
 import org.junit.Test;
@@ -24,6 +19,7 @@ import org.osgijobs.api.Jobs;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.itests.RecordingHandler;
+import org.osgijobs.testing.Ledger;
 
 /**
  * The driver-amqp bundle stopped, updated and uninstalled (then installed again) while jobs flow: no job whose push
@@ -63,7 +59,8 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
 
     @Test
     public void stopUpdateAndUninstallUnderLoadLoseNoJob() throws Exception {
-        RecordingHandler handler = new RecordingHandler(job -> Thread.sleep(1));
+        Ledger ledger = new Ledger("itest driver-amqp bundle stop/update/uninstall");
+        RecordingHandler handler = new RecordingHandler(ledger, job -> Thread.sleep(1));
         registerHandler(handler, "life.job");
         String qc = queueName("life-cfg");
         String qd = queueName("life-decl");
@@ -75,21 +72,18 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
         comeBack(pipelines);
 
         Jobs jobs = jobs();
-        Set<String> accepted = ConcurrentHashMap.newKeySet();
-        AtomicInteger refused = new AtomicInteger();
-        Map<String, AtomicInteger> refusedIn = new ConcurrentHashMap<>();
-        AtomicReference<String> phase = new AtomicReference<>("start");
+        ledger.phase("start");
         AtomicBoolean pushing = new AtomicBoolean(true);
         Thread producer = new Thread(() -> {
             int n = 0;
             while (pushing.get()) {
                 Message m = Message.builder("life.job").pipeline(pipelines.get(n++ % 2)).build();
+                ledger.pushed(m.id());
                 try {
                     jobs.push(m);
-                    accepted.add(m.id());
+                    ledger.accepted(m.id());
                 } catch (RuntimeException e) {
-                    refused.incrementAndGet();
-                    refusedIn.computeIfAbsent(phase.get(), k -> new AtomicInteger()).incrementAndGet();
+                    ledger.refused(m.id(), e.getMessage());
                     try {
                         Thread.sleep(5);
                     } catch (InterruptedException stop) {
@@ -114,12 +108,12 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
             int afterStart = handler.count();
             await("load after start", () -> handler.count() > afterStart + 200);
 
-            phase.set("update");
+            ledger.phase("update");
             driver.update();
             comeBack(pipelines);
             int afterUpdate = handler.count();
             await("load after update", () -> handler.count() > afterUpdate + 200);
-            phase.set("after update");
+            ledger.phase("after update");
 
             driver.uninstall();
             await("pipelines report the driver gone", () -> jobs.stat("amqp-life-cfg").errorMessage()
@@ -132,15 +126,13 @@ public class AmqpBundleLifecycleIT extends AmqpItestSupport {
             pushing.set(false);
             producer.join(10_000);
         }
-        await("every accepted job is processed", Duration.ofSeconds(120),
-                () -> accepted.stream().allMatch(id -> handler.runsOf(id) >= 1));
-        int duplicates = handler.count() - handler.runsById().size();
-        System.out.printf("itest driver-amqp bundle stop/update/uninstall: %d pushes accepted, %d refused while the"
-                + " driver was away (%s), 0 lost, %d duplicates%n", accepted.size(), refused.get(), refusedIn,
-                duplicates);
-        assertEquals("no push failed during the bundle update", 0,
-                refusedIn.getOrDefault("update", new AtomicInteger()).get());
+        // every accepted job is processed
+        ledger.awaitAllAcceptedRan(Duration.ofSeconds(120));
+        System.out.printf("%s%n", ledger.summary());
+        ledger.assertNoneLost();
+        ledger.assertNoRefusalsIn("update", "no push may fail during the bundle update");
         // every change was orderly: running jobs finished and were acked before each driver stopped
-        assertEquals("no job ran twice", 0, duplicates);
+        ledger.assertDuplicatesAtMost(0, "every change was orderly: running jobs finished and were acked before"
+                + " each driver stopped");
     }
 }

@@ -3,40 +3,36 @@ package org.osgijobs.itests.amqp;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 
 import java.io.File;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import org.junit.After;
-import org.junit.Assume;
 import org.junit.Before;
 import org.ops4j.pax.exam.CoreOptions;
 import org.ops4j.pax.exam.Option;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.itests.ItestBundles;
 import org.osgijobs.itests.ItestSupport;
+import org.osgijobs.testing.RabbitMqBroker;
 
 /**
  * Base of the AMQP integration tests: the runtime with both drivers, the plain RabbitMQ client bundle for the
- * test's own broker access ({@link RawBroker}), unique queue and exchange names deleted after each test, and the
- * check that the broker on 127.0.0.1:5672 answers (a failure under {@code CI=true}, a loud skip otherwise).
+ * test's own broker access ({@link RawBroker}), the tests' shared helpers, unique queue and exchange names deleted
+ * after each test, and the check that the broker on 127.0.0.1:5672 answers ({@link RabbitMqBroker#assumeReachable()}:
+ * a failure under {@code CI=true}, a loud skip otherwise).
  */
 public abstract class AmqpItestSupport extends ItestSupport {
-    static final String BROKER_HOST = "127.0.0.1";
-    static final int BROKER_PORT = 5672;
 
     private final List<String> queues = new ArrayList<>();
     private final List<String> exchanges = new ArrayList<>();
 
     @Override
     protected Option bundles() {
+        // test-support after the client: it imports the client optionally, for RabbitMqClient
         return composite(ItestBundles.runtime(), ItestBundles.memoryDriver(), ItestBundles.amqpDriver(),
-                amqpClient());
+                amqpClient(), ItestBundles.testSupport());
     }
 
     /**
@@ -60,17 +56,7 @@ public abstract class AmqpItestSupport extends ItestSupport {
 
     @Before
     public void brokerIsThere() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(BROKER_HOST, BROKER_PORT), 2000);
-        } catch (IOException e) {
-            String message = "RabbitMQ is not reachable on " + BROKER_HOST + ":" + BROKER_PORT + " ("
-                    + e.getMessage() + "): run .ci/start-rabbitmq";
-            if ("true".equals(System.getenv("CI"))) {
-                throw new AssertionError(message);
-            }
-            System.err.println("\n**** SKIPPED: " + message + " ****\n");
-            Assume.assumeTrue(message, false);
-        }
+        RabbitMqBroker.assumeReachable();
     }
 
     /** Removes the test's queues and exchanges once its pipelines are gone. */
@@ -142,7 +128,7 @@ public abstract class AmqpItestSupport extends ItestSupport {
     }
 
     protected static String unique(String prefix) {
-        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return RabbitMqBroker.unique(prefix);
     }
 
     /** @return options of an amqp pipeline: name, driver and the given keys and values */

@@ -38,8 +38,10 @@ public class AmqpMinimalFrameworkIT extends AmqpItestSupport {
 
     @Override
     protected Option bundles() {
+        // test-support is the probe's (AmqpItestSupport's broker check), nothing the driver imports
         return CoreOptions.composite(ItestBundles.logging(), ItestBundles.declarativeServices(),
-                ItestBundles.configAdmin(), ItestBundles.jobsApi(), ItestBundles.amqpDriver());
+                ItestBundles.configAdmin(), ItestBundles.jobsApi(), ItestBundles.amqpDriver(),
+                ItestBundles.testSupport());
     }
 
     /** The smallest queue a driver can feed. */

@@ -6,12 +6,9 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.After;
 import org.junit.Before;
@@ -25,6 +22,9 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.itests.RecordingHandler;
+import org.osgijobs.testing.Ledger;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.TcpProxy;
 
 /**
  * The runtime's connections to the broker go through a proxy that the test cuts: under steady load no job whose
@@ -34,11 +34,11 @@ import org.osgijobs.itests.RecordingHandler;
 @ExamReactorStrategy(PerClass.class)
 public class AmqpRecoveryIT extends AmqpItestSupport {
 
-    private CuttingProxy proxy;
+    private TcpProxy proxy;
 
     @Before
     public void throughTheProxy() throws Exception {
-        proxy = new CuttingProxy();
+        proxy = new TcpProxy(RabbitMqBroker.PORT);
         useBroker(Map.of("addr", "amqp://guest:guest@127.0.0.1:" + proxy.port()
                 + "/?heartbeat=2&connection_timeout=2000"));
     }
@@ -58,14 +58,13 @@ public class AmqpRecoveryIT extends AmqpItestSupport {
 
     @Test
     public void fiveCutsUnderSteadyLoadLoseNoJobWhosePushSucceeded() throws Exception {
-        RecordingHandler handler = new RecordingHandler();
+        Ledger ledger = new Ledger("itest recovery, 5 cuts");
+        RecordingHandler handler = new RecordingHandler(ledger);
         registerHandler(handler, "steady.job");
         String q = queueName("recovery");
         consuming(amqpPipeline("amqp-recovery", "queue", q, "routing_key", q, "durable", "true", "prefetch",
                 "50"));
         Jobs jobs = jobs();
-        Set<String> succeeded = ConcurrentHashMap.newKeySet();
-        AtomicInteger refused = new AtomicInteger();
         AtomicBoolean pushing = new AtomicBoolean(true);
         Semaphore window = new Semaphore(100);
         Thread producer = new Thread(() -> {
@@ -76,43 +75,35 @@ public class AmqpRecoveryIT extends AmqpItestSupport {
                 } catch (InterruptedException e) {
                     return;
                 }
-                jobs.pushAsync(m).whenComplete((ok, error) -> {
-                    window.release();
-                    if (error == null) {
-                        succeeded.add(m.id());
-                    } else {
-                        refused.incrementAndGet();
-                    }
-                });
+                ledger.track(m.id(), jobs.pushAsync(m)).whenComplete((ok, error) -> window.release());
             }
         }, "itest-producer");
         producer.setDaemon(true);
         producer.start();
         try {
             for (int cut = 1; cut <= 5; cut++) {
+                ledger.phase("cut " + cut);
                 int before = handler.count();
                 await("progress before cut " + cut, Duration.ofSeconds(60), () -> handler.count() > before + 200);
                 proxy.cut();
             }
-            await("progress after the last cut", Duration.ofSeconds(60), () -> succeeded.size() > 2000
+            ledger.phase("after the cuts");
+            await("progress after the last cut", Duration.ofSeconds(60), () -> ledger.acceptedCount() > 2000
                     && jobs.stat("amqp-recovery").errorMessage().isEmpty());
         } finally {
             pushing.set(false);
             producer.join(10_000);
         }
         assertTrue("every push has an outcome", window.tryAcquire(100, 60, TimeUnit.SECONDS));
-        await("every job whose push succeeded is processed", Duration.ofSeconds(120),
-                () -> succeeded.stream().allMatch(id -> handler.runsOf(id) >= 1));
-        int duplicates = handler.count() - handler.runsById().size();
-        System.out.printf("itest recovery: 5 cuts, %d pushes succeeded, %d refused, %d runs, 0 lost, %d duplicates,"
-                + " %d connections through the proxy%n", succeeded.size(), refused.get(), handler.count(),
-                duplicates, proxy.accepted());
+        // every job whose push succeeded is processed
+        ledger.awaitAllAcceptedRan(Duration.ofSeconds(120));
+        System.out.printf("%s, %d connections through the proxy%n", ledger.summary(), proxy.accepted());
         assertTrue("reconnected after every cut", proxy.accepted() >= 6);
+        ledger.assertNoneLost();
         // a cut redelivers at most the unacknowledged deliveries (prefetch 50) and re-sends at most the publishes
         // waiting for their confirm (the producer's window of 100)
-        int bound = 5 * (50 + 100);
-        assertTrue(duplicates + " duplicates, more than the " + bound + " that five cuts can cause",
-                duplicates <= bound);
+        ledger.assertDuplicatesAtMost(5 * (50 + 100), "each of five cuts redelivers at most the prefetch of 50 and"
+                + " re-sends at most the producer's window of 100 unconfirmed pushes");
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.osgijobs.itests.amqp;
 
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import org.junit.After;
@@ -13,18 +14,24 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.State;
+import org.osgijobs.itests.ItestBundles;
 import org.osgijobs.itests.RecordingHandler;
+import org.osgijobs.testing.RabbitMqBroker;
+import org.osgijobs.testing.TlsFiles;
+import org.osgijobs.testing.TlsTerminatingProxy;
 
 /** The driver reaches the broker over TLS with a CA and a client certificate, and refuses a server it distrusts. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class AmqpTlsIT extends AmqpItestSupport {
 
+    private TlsFiles files;
     private TlsTerminatingProxy proxy;
 
     @Before
     public void tlsProxy() throws Exception {
-        proxy = TlsTerminatingProxy.start();
+        files = TlsFiles.in(Path.of(System.getProperty(ItestBundles.WORK_DIR_PROPERTY, "target/felix"), "amqp-tls"));
+        proxy = new TlsTerminatingProxy(files, RabbitMqBroker.PORT);
     }
 
     @After
@@ -34,7 +41,8 @@ public class AmqpTlsIT extends AmqpItestSupport {
 
     private void connectWith(String rootCa) {
         useBroker(Map.of("addr", "amqps://guest:guest@127.0.0.1:" + proxy.port() + "/",
-                "tls.root_ca", rootCa, "tls.cert", proxy.clientCert.toString(), "tls.key", proxy.clientKey.toString(),
+                "tls.root_ca", rootCa, "tls.cert", files.clientCert().toString(), "tls.key",
+                files.clientKeyPkcs8().toString(),
                 "tls.client_auth_type", "require_and_verify_client_cert"));
     }
 
@@ -42,7 +50,7 @@ public class AmqpTlsIT extends AmqpItestSupport {
     public void jobsFlowOverTlsWithTheCaAndTheClientCertificate() {
         RecordingHandler handler = new RecordingHandler();
         registerHandler(handler, "tls.job");
-        connectWith(proxy.ca.toString());
+        connectWith(files.ca().toString());
         String q = queueName("tls");
         declare(amqpPipeline("amqp-tls", "queue", q, "routing_key", q));
         awaitState("amqp-tls", "connected over TLS", s -> s.errorMessage().isEmpty());
@@ -54,7 +62,7 @@ public class AmqpTlsIT extends AmqpItestSupport {
 
     @Test
     public void aServerSignedByAnotherCaIsRefusedWithAClearError() {
-        connectWith(proxy.otherCa.toString());
+        connectWith(files.otherCa().toString());
         declare(amqpPipeline("amqp-distrust", "queue", queueName("distrust"), "timeout", "3"));
         State s = awaitState("amqp-distrust", "the refusal is reported",
                 st -> st.errorMessage().contains("TLS"));

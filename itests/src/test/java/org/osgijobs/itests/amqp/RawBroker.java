@@ -7,16 +7,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import org.osgijobs.testing.RabbitMqClient;
+
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.LongString;
 
 /**
- * The test's own plain client access to the broker, as a PHP RoadRunner service or an operator would have it.
- * Only JDK types cross its methods, so that test classes load without the client outside the framework.
+ * The test's own plain client access to the broker, as a PHP RoadRunner service or an operator would have it:
+ * publishing with given headers and reading a message's typed headers here, counting and deleting through
+ * test-support's {@link RabbitMqClient}. Only JDK types cross its methods, so that test classes load without the
+ * client outside the framework.
  */
 final class RawBroker {
 
@@ -24,11 +27,7 @@ final class RawBroker {
     }
 
     private static Connection connect() throws IOException, TimeoutException {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost(AmqpItestSupport.BROKER_HOST);
-        f.setPort(AmqpItestSupport.BROKER_PORT);
-        f.setAutomaticRecoveryEnabled(false);
-        return f.newConnection("itest-raw");
+        return RabbitMqClient.connect("itest-raw");
     }
 
     /** Publishes to a queue through the default exchange, with the given headers. */
@@ -51,11 +50,7 @@ final class RawBroker {
 
     /** @return ready messages in a queue, -1 when it does not exist */
     static long count(String queue) {
-        try (Connection c = connect()) {
-            return c.createChannel().messageCount(queue);
-        } catch (Exception e) {
-            return -1;
-        }
+        return RabbitMqClient.count(queue);
     }
 
     /**
@@ -84,32 +79,14 @@ final class RawBroker {
         }
     }
 
-    /** Deletes queues and exchanges, ignoring those already gone. */
+    /**
+     * Deletes queues and exchanges, ignoring those already gone. Without any, it does not touch the client: a
+     * framework without the client bundle (AmqpMinimalFrameworkIT) calls it too.
+     */
     static void deleteAll(List<String> queues, List<String> exchanges) {
         if (queues.isEmpty() && exchanges.isEmpty()) {
             return;
         }
-        try (Connection c = connect()) {
-            for (String q : queues) {
-                Channel ch = c.createChannel();
-                try {
-                    ch.queueDelete(q);
-                    ch.close();
-                } catch (IOException gone) {
-                    // deleted already
-                }
-            }
-            for (String e : exchanges) {
-                Channel ch = c.createChannel();
-                try {
-                    ch.exchangeDelete(e);
-                    ch.close();
-                } catch (IOException gone) {
-                    // deleted already
-                }
-            }
-        } catch (Exception e) {
-            System.err.println("itest: could not delete test queues/exchanges: " + e);
-        }
+        RabbitMqClient.deleteAll(queues, exchanges);
     }
 }
