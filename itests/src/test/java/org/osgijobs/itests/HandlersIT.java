@@ -92,8 +92,10 @@ public class HandlersIT extends ItestSupport {
 
         push("orphans-counted", "orphan.job", "");
 
-        PipelineStats stats = awaitStats("orphans-counted", "counted as without handler", s -> s.noHandler() >= 1);
-        // PipelineStats.requeued: "jobs put back for a later attempt (retries, handler requeues, missing handlers)"
+        // PipelineStats.requeued: "jobs put back for a later attempt (retries, handler requeues, missing handlers)";
+        // the two counters are separate adders, so a snapshot may fall between them: wait for both
+        PipelineStats stats = awaitStats("orphans-counted", "counted as without handler and as requeued",
+                s -> s.noHandler() >= 1 && s.requeued() >= 1);
         assertTrue("a job put back for want of a handler counts as requeued: " + stats, stats.requeued() >= 1);
     }
 }
