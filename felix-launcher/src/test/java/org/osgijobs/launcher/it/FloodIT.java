@@ -30,7 +30,7 @@ public class FloodIT {
         Files.writeString(dist.conf("jobs.cfg"), "timeout=5\n");
         Path script = dist.script("flood.gosh",
                 "declare name=flood driver=memory",
-                "try { push flood log x count=5000000 } { echo \"flood refused: \" ($exception message) }",
+                "try { push flood log x count=5000000 } { echo \"flood refused:\" ($exception message) }",
                 "push default log still-serving id=after-flood",
                 "launcher:await default processed=1 30",
                 "stat flood",
