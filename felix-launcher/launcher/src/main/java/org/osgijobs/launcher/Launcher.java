@@ -50,6 +50,9 @@ final class Launcher {
     /** How long a pipeline may show an error at start before the runtime counts as ready anyway. */
     private static final Duration ERROR_GRACE = Duration.ofSeconds(2);
 
+    /** How long a stop waits at most for EventAdmin to deliver what was posted before it stops. */
+    private static final Duration EVENT_ADMIN_DRAIN = Duration.ofSeconds(1);
+
     /** The start level of bundles that no {@code jobs.bundles.level.<n>} property names: drivers, handlers. */
     static final int DEFAULT_START_LEVEL = 2;
 
@@ -63,14 +66,19 @@ final class Launcher {
     private final Map<String, String> settings;
     private final ProcessStreams streams;
     private final PrintStream out;
+    private final boolean console;
     private Framework framework;
+    private GracefulStop stop;
 
-    Launcher(Layout layout, LaunchOptions options, Map<String, String> frameworkProperties, ProcessStreams streams) {
+    /** @param console whether Gogo's interactive console runs (it owns Ctrl-C then) */
+    Launcher(Layout layout, LaunchOptions options, Map<String, String> frameworkProperties, ProcessStreams streams,
+            boolean console) {
         this.layout = layout;
         this.options = options;
         this.settings = frameworkProperties;
         this.streams = streams;
         this.out = streams.out();
+        this.console = console;
     }
 
     int run() {
@@ -80,24 +88,26 @@ final class Launcher {
             LOG.error("the framework could not start: {}", e.toString());
             return START_FAILED;
         }
-        Thread hook = new Thread(this::stopFramework, "jobs-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        stop = new GracefulStop(framework, Duration.ofSeconds(longSetting(SHUTDOWN_TIMEOUT, 90)));
+        stop.onSignals(!console);
+        // any other exit of the JVM (SIGHUP, a System.exit in a bundle) still stops the runtime gracefully
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::stopAndWait, "jobs-shutdown"));
         try (JobsProbe probe = new JobsProbe(framework.getBundleContext())) {
             registerCommands(probe);
             if (options.runsCommands()) {
                 awaitReady(probe);
                 int status = runCommands();
-                stopFramework();
+                stop.stopAndWait();
                 return status;
             }
             Thread readiness = new Thread(() -> awaitReady(probe), "jobs-readiness");
             readiness.setDaemon(true);
             readiness.start();
-            framework.waitForStop(0);
-            return OK;
+            stop.awaitRequest();
+            return stop.stopAndWait() ? OK : COMMAND_FAILED;
         } catch (Exception e) {
             LOG.error("the launcher failed: {}", e.toString(), e);
-            stopFramework();
+            stop.stopAndWait();
             return START_FAILED;
         }
     }
@@ -111,6 +121,7 @@ final class Launcher {
         Framework created = factory.newFramework((Map) config);
         created.init();
         created.getBundleContext().addFrameworkListener(Launcher::logFrameworkEvent);
+        created.getBundleContext().addBundleListener(new EventAdminDrain(EVENT_ADMIN_DRAIN));
         StartLevels levels = StartLevels.of(settings, DEFAULT_START_LEVEL);
         int failures = new BundleProvisioner(created.getBundleContext(), layout.bundles(), levels).provision();
         if (failures > 0) {
@@ -136,7 +147,7 @@ final class Launcher {
     }
 
     private void registerCommands(JobsProbe probe) {
-        LauncherCommands commands = new LauncherCommands(probe::backlog, probe::pipelines, this::stopInBackground,
+        LauncherCommands commands = new LauncherCommands(probe::backlog, probe::pipelines, stop::request,
                 System::nanoTime);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.command.scope", LauncherCommands.SCOPE);
@@ -272,42 +283,6 @@ final class Launcher {
 
     private boolean isRunning() {
         return framework != null && (framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0;
-    }
-
-    private void stopInBackground() {
-        Thread stopper = new Thread(this::stopFramework, "jobs-stop");
-        stopper.start();
-    }
-
-    /**
-     * Stops the framework, or joins a stop already under way, and waits; the runtime lets running jobs finish
-     * within its own timeout. Called by the shutdown hook, after commands, and by {@code launcher:shutdown}.
-     */
-    private void stopFramework() {
-        if (framework == null) {
-            return;
-        }
-        int state = framework.getState();
-        if ((state & (Bundle.STARTING | Bundle.ACTIVE | Bundle.STOPPING)) == 0) {
-            return;
-        }
-        long timeout = longSetting(SHUTDOWN_TIMEOUT, 90);
-        try {
-            if (state != Bundle.STOPPING) {
-                LOG.info("stopping the runtime (waiting up to {} s)", timeout);
-                framework.stop();
-            }
-            FrameworkEvent event = framework.waitForStop(timeout * 1000);
-            if (event.getType() == FrameworkEvent.WAIT_TIMEDOUT) {
-                LOG.warn("the runtime did not stop within {} s", timeout);
-            } else if (state != Bundle.STOPPING) {
-                LOG.info("runtime stopped");
-            }
-        } catch (BundleException e) {
-            LOG.error("the runtime could not stop: {}", e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private long longSetting(String key, long defaultValue) {

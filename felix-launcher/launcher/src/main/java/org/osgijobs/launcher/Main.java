@@ -78,6 +78,6 @@ public final class Main {
         log.info("starting OSGi Jobs from {}", layout.home());
         // taken now: once Gogo has started, System's streams are its per-thread ones (see ProcessStreams)
         ProcessStreams streams = new ProcessStreams(System.in, out, System.err);
-        return new Launcher(layout, options, frameworkProperties, streams).run();
+        return new Launcher(layout, options, frameworkProperties, streams, console).run();
     }
 }

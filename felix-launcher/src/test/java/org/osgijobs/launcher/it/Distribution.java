@@ -100,10 +100,19 @@ final class Distribution {
 
     /** Starts {@code bin/jobs} with the arguments, without a terminal. */
     Run start(String... args) throws IOException {
+        return Run.start(command(args), home);
+    }
+
+    /** Starts {@code bin/jobs} with the arguments on a terminal of its own (see {@link Run#startInTerminal}). */
+    Run startInTerminal(String... args) throws IOException {
+        return Run.startInTerminal(command(args), home);
+    }
+
+    private List<String> command(String... args) {
         List<String> command = new ArrayList<>();
         command.add(home.resolve("bin/jobs").toString());
         command.addAll(List.of(args));
-        return Run.start(command, home);
+        return command;
     }
 
     private static void deleteTree(Path root) throws IOException {

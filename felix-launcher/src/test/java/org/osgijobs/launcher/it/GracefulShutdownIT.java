@@ -1,14 +1,17 @@
 package org.osgijobs.launcher.it;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
 import static org.junit.Assert.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.Assume;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -22,6 +25,64 @@ public class GracefulShutdownIT {
 
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
+
+    /**
+     * Issue 9: SIGTERM made the JVM exit with 143 after its shutdown hooks, and EventAdmin, stopping while the log
+     * service still fed it events, logged that its delivery was interrupted.
+     */
+    @Test
+    public void sigtermStopsAServiceQuietlyAtOnceAndExitsZero() throws Exception {
+        Distribution dist = Distribution.copyTo(folder.getRoot().toPath());
+        try (Run run = dist.start("--no-console")) {
+            stopsQuietlyAtOnce(run, () -> run.signal("TERM"));
+        }
+    }
+
+    /**
+     * Issue 9: on SIGTERM, jline's shutdown hook gave the terminal back while Gogo's console still read from it, so
+     * that Gogo waited 5 s for the console's thread and printed "!!! FAILED TO STOP EXECUTOR !!!".
+     */
+    @Test
+    public void sigtermStopsTheConsoleQuietlyAtOnceAndExitsZero() throws Exception {
+        Assume.assumeTrue("needs " + Run.SCRIPT + " (util-linux) to give the console a terminal",
+                Files.isExecutable(Run.SCRIPT));
+        Distribution dist = Distribution.copyTo(folder.getRoot().toPath());
+        try (Run run = dist.startInTerminal()) {
+            stopsQuietlyAtOnce(run, () -> run.signal("TERM"));
+        }
+    }
+
+    @Test
+    public void theConsolesShutdownStopsQuietlyAtOnceAndExitsZero() throws Exception {
+        Assume.assumeTrue("needs " + Run.SCRIPT + " (util-linux) to give the console a terminal",
+                Files.isExecutable(Run.SCRIPT));
+        Distribution dist = Distribution.copyTo(folder.getRoot().toPath());
+        try (Run run = dist.startInTerminal()) {
+            stopsQuietlyAtOnce(run, () -> run.type("shutdown\r"));
+        }
+    }
+
+    @FunctionalInterface
+    private interface Stop {
+        void run() throws Exception;
+    }
+
+    /** With nothing running, a stop takes well under Gogo's 5 s wait, logs nothing untoward and ends with 0. */
+    private static void stopsQuietlyAtOnce(Run run, Stop stop) throws Exception {
+        // on a terminal, the log goes to it (standard output) as well as to log/jobs.log
+        run.awaitLog("OSGi Jobs ready in ", 1, STEP);
+        long begin = System.nanoTime();
+        stop.run();
+        int status = run.awaitExit(STEP);
+        long millis = (System.nanoTime() - begin) / 1_000_000;
+        String all = run.outputs() + "--- log ---\n" + run.log();
+        assertEquals(all, 0, status);
+        assertTrue("the stop took " + millis + " ms\n" + all, millis < 5000);
+        assertTrue(all, run.log().contains("runtime stopped"));
+        for (String noise : new String[] { "FAILED TO STOP EXECUTOR", "Interrupted", "Exception", "\tat " }) {
+            assertFalse("'" + noise + "' at the stop\n" + all, all.contains(noise));
+        }
+    }
 
     @Test
     public void sigtermLetsTheRunningJobFinishAndReportsTheQueuedOnes() throws Exception {

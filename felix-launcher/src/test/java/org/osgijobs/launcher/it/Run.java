@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 final class Run implements AutoCloseable {
     private static final long POLL_MILLIS = 50;
 
+    /** util-linux's {@code script}: runs a command on a pseudo-terminal of its own. */
+    static final Path SCRIPT = Path.of("/usr/bin/script");
+
     private final Process process;
     private final Path stdout;
     private final Path stderr;
@@ -31,11 +34,27 @@ final class Run implements AutoCloseable {
     }
 
     static Run start(List<String> command, Path home) throws IOException {
+        return start(command, home, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    }
+
+    /**
+     * Starts the command on a terminal, as a user at a console: {@link #SCRIPT} gives it one, and passes what is
+     * written to it (nothing: the input stays open and empty) as typed. Everything shown goes to standard output.
+     */
+    static Run startInTerminal(List<String> command, Path home) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (String word : command) {
+            line.append(line.length() == 0 ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
+        }
+        return start(List.of(SCRIPT.toString(), "--quiet", "--return", "--command", line.toString(), "/dev/null"),
+                home, ProcessBuilder.Redirect.PIPE);
+    }
+
+    private static Run start(List<String> command, Path home, ProcessBuilder.Redirect input) throws IOException {
         Path stdout = home.resolve("stdout.txt");
         Path stderr = home.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(input);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
         return new Run(builder.start(), stdout, stderr, home.resolve("log/jobs.log"));
     }
@@ -76,10 +95,31 @@ final class Run implements AutoCloseable {
 
     /** Sends a signal (TERM, INT) to the JVM, as Ctrl-C or a service manager would. */
     void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        long pid = jvm().pid();
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            fail("kill -" + name + " " + process.pid() + " failed");
+            fail("kill -" + name + " " + pid + " failed");
         }
+    }
+
+    /** Types into the terminal of a run {@linkplain #startInTerminal started in one}. */
+    void type(String text) throws IOException {
+        process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        process.getOutputStream().flush();
+    }
+
+    /** @return the JVM: the process itself (bin/jobs execs java), or its java descendant on a terminal */
+    private ProcessHandle jvm() {
+        ProcessHandle self = process.toHandle();
+        if (isJava(self)) {
+            return self;
+        }
+        return self.descendants().filter(Run::isJava).findFirst()
+                .orElseThrow(() -> new AssertionError("no java process under " + self.pid()));
+    }
+
+    private static boolean isJava(ProcessHandle process) {
+        return process.info().command().map(c -> Path.of(c).getFileName().toString().equals("java")).orElse(false);
     }
 
     /** @return both outputs, for failure messages */
@@ -97,6 +137,8 @@ final class Run implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        // the JVM too: on a terminal, it is not the process itself
+        process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
         if (process.isAlive()) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
