@@ -104,6 +104,8 @@ public class GracefulShutdownIT {
                 "# keeps the script busy until the signal comes",
                 "launcher:await never-there present 120");
         try (Run run = dist.start("--script", script.toString())) {
+            // every push done (the script waits in its last line), the first job running
+            run.awaitStdout("> launcher:await never-there", 1, STEP);
             run.awaitLog("attempt=1: sleeping 1500 ms", 1, STEP);
             run.signal(signal);
             int status = run.awaitExit(STEP);
