@@ -132,7 +132,7 @@ final class RawAmqpBaseline implements AutoCloseable {
         Confirmations confirmations = new Confirmations(jobs);
         round = confirmations;
         for (int i = 0; i < jobs; i++) {
-            // stamped before waiting for the window, as the runtime's jobs are stamped before pushAsync waits
+            // stamped before waiting for the window, as the runtime's jobs are stamped before their producer waits for room
             byte[] body = Payloads.stampedNow(0);
             if (!window.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(windowSize + " publishes stayed unconfirmed for " + timeoutSeconds

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.osgijobs.api.JobsException;
@@ -42,9 +41,8 @@ final class Publisher {
     private final Link link;
     private final int timeoutSeconds;
     private final long timeoutNanos;
-    private final int windowSize;
-    private final Semaphore window;
     private final BlockingQueue<Outgoing> inbox = new LinkedBlockingQueue<>();
+    private final PublishWindow window;
     private final Thread thread;
     private volatile boolean closing;
     private volatile boolean abandoned;
@@ -60,8 +58,7 @@ final class Publisher {
         this.link = link;
         this.timeoutSeconds = timeoutSeconds;
         this.timeoutNanos = TimeUnit.SECONDS.toNanos(timeoutSeconds);
-        this.windowSize = windowSize;
-        this.window = new Semaphore(windowSize);
+        this.window = new PublishWindow(windowSize, inbox::add);
         this.thread = new NamedThreads("amqp-" + pipeline + "-publish").newThread(this::loop);
     }
 
@@ -70,7 +67,8 @@ final class Publisher {
     }
 
     /**
-     * Queues a publish. Waits while the window is full (back-pressure), at most until the deadline.
+     * Queues a publish without ever blocking: into the window, or into the line waiting for room in it; refused at
+     * once when both are full.
      *
      * @param exchange   the exchange
      * @param routingKey the routing key
@@ -87,20 +85,13 @@ final class Publisher {
             return CompletableFuture.failedFuture(stopped(what));
         }
         long deadline = System.nanoTime() + timeoutNanos;
-        try {
-            if (!window.tryAcquire(timeoutNanos, TimeUnit.NANOSECONDS)) {
-                return CompletableFuture.failedFuture(new JobsException("pipeline '" + pipeline + "': " + what
-                        + " was not published: " + windowSize + " publishes stayed unconfirmed for " + timeoutSeconds
-                        + " s (timeout)"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new JobsException("pipeline '" + pipeline + "': " + what
-                    + " was not published: interrupted"));
-        }
         Outgoing outgoing = new Outgoing(exchange, routingKey, properties, body, delayQueue, deadline, what, jobId,
                 window::release);
-        inbox.add(outgoing);
+        if (!window.admit(outgoing)) {
+            return CompletableFuture.failedFuture(new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '"
+                    + pipeline + "': " + what + " was not published: " + window.size() + " publishes wait for the "
+                    + "broker's confirm and " + window.size() + " more for room (publish_window); retry later"));
+        }
         if (closing && abandoned) {
             // raced with close: nobody will publish it any more
             outgoing.fail(stopped(what));
@@ -134,7 +125,7 @@ final class Publisher {
                 Thread.currentThread().interrupt();
             }
         }
-        List<Outgoing> left = new ArrayList<>();
+        List<Outgoing> left = new ArrayList<>(window.drainWaiting());
         inbox.drainTo(left);
         if (!thread.isAlive()) {
             left.addAll(backlog);
@@ -146,6 +137,12 @@ final class Publisher {
                 o.fail(stopped(o.what));
             }
         }
+    }
+
+    /** The failure of a publish that found no room in the window before its deadline. */
+    static JobsException timedOut(String what, int windowSize) {
+        return new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, what + " was not published: " + windowSize
+                + " publishes stayed unconfirmed until its timeout");
     }
 
     private void loop() {

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.Rule;
@@ -18,7 +20,9 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.testing.RabbitMqBroker;
 import org.osgijobs.testing.RabbitMqClient;
+import org.osgijobs.testing.TcpProxy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
@@ -63,11 +67,45 @@ public class AmqpPublishTest {
         AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "publish_window", "50"));
         List<CompletableFuture<Void>> pushes = new ArrayList<>();
+        // a well-behaved async producer keeps at most what the driver holds: the window and its waiting line
+        Semaphore room = new Semaphore(100);
         for (int i = 0; i < 2000; i++) {
-            pushes.add(d.push(job("p", "n" + i)).toCompletableFuture());
+            room.acquire();
+            CompletableFuture<Void> push = d.push(job("p", "n" + i)).toCompletableFuture();
+            push.whenComplete((ok, e) -> room.release());
+            pushes.add(push);
         }
         CompletableFuture.allOf(pushes.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
         assertEquals(2000, RabbitMqClient.count(amqp.raw, q));
+    }
+
+    @Test
+    public void aPushNeverBlocksItsCallerAndBeyondTheWindowAndItsWaitingLineItIsRefusedAtOnce() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(RabbitMqBroker.PORT)) {
+            String q = amqp.queue("no-room");
+            AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
+                    "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/?connection_timeout=2000")),
+                    AmqpFixture.options("p", "queue", q, "routing_key", q, "publish_window", "2", "timeout", "3"));
+            proxy.down(); // no confirm comes back: the window stays full
+            List<CompletableFuture<Void>> held = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                held.add(d.push(job("p", "held-" + i)).toCompletableFuture()); // two in the window, two waiting
+            }
+            long before = System.nanoTime();
+            CompletableFuture<Void> fifth = d.push(job("p", "fifth")).toCompletableFuture();
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - before);
+            assertTrue("refused without waiting (took " + tookMillis + " ms)", fifth.isCompletedExceptionally());
+            JobsException refused = (JobsException) failure(fifth);
+            assertEquals(JobsException.Kind.UNAVAILABLE, refused.kind());
+            assertTrue(refused.getMessage(), refused.getMessage().contains("(publish_window)"));
+            for (CompletableFuture<Void> push : held) {
+                assertFalse("the four pushes it holds are still pending", push.isDone());
+            }
+            for (CompletableFuture<Void> push : held) {
+                assertTrue("each fails within its timeout", failure(push) instanceof JobsException);
+            }
+            d.stop();
+        }
     }
 
     @Test
