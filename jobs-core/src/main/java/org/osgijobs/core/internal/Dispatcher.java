@@ -194,8 +194,15 @@ final class Dispatcher {
             job.taken();
             ManagedPipeline pipeline = pipelines.apply(job.groupId());
             if (pipeline == null) {
-                LOG.warn("job {} belongs to unknown pipeline '{}'; rejected", job.id(), job.groupId());
-                settle(job, Settlement.reject());
+                // nobody runs it here; its driver keeps it (a broker delivers it again), if it still can
+                Custody custody = settle(job, Settlement.requeue(job.headers(), 0));
+                if (custody == Custody.RUNTIME) {
+                    LOG.error("job {} ({}) of unknown pipeline '{}' is lost: its driver is stopped", job.id(),
+                            job.name(), job.groupId());
+                } else {
+                    LOG.warn("job {} belongs to unknown pipeline '{}'; given back to its driver", job.id(),
+                            job.groupId());
+                }
                 return;
             }
             PipelineCounters counters = pipeline.counters;
@@ -444,12 +451,13 @@ final class Dispatcher {
         }
     }
 
-    private static void settle(Job job, Settlement settlement) {
+    private static Custody settle(Job job, Settlement settlement) {
         try {
-            job.settle(settlement);
+            return job.settle(settlement);
         } catch (RuntimeException e) {
             LOG.warn("job {} of pipeline '{}' could not be settled ({}): {}", job.id(), job.groupId(), settlement,
                     e.toString());
+            return Custody.RUNTIME;
         }
     }
 

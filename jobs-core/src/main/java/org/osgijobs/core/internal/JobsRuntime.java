@@ -128,7 +128,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     void activate(Map<String, Object> props, OperatorState operatorState) {
         settings = readSettings(props);
         queue.setCapacity(settings.pipelineSize());
-        dispatcher = new Dispatcher(queue, manager::get, handlers, timers, callbacks, () -> events);
+        dispatcher = new Dispatcher(queue, manager::ofJob, handlers, timers, callbacks, () -> events);
         dispatcher.setGlobalJobTimeout(settings.jobTimeout());
         dispatcher.setWorkers(settings.numWorkers());
         manager.activate(operatorState);

@@ -36,6 +36,12 @@ final class PipelineManager implements PipelineHost {
 
     private final Object lock = new Object();
     private final Map<String, ManagedPipeline> pipelines = new ConcurrentHashMap<>();
+    /**
+     * Pipelines gone from {@link #pipelines} (destroyed, renamed, the runtime stopping) whose stop is still under
+     * way: their jobs at workers or still in the shared queue must find them, to be settled by their own policy
+     * rather than dropped as strangers.
+     */
+    private final Map<String, ManagedPipeline> retiring = new ConcurrentHashMap<>();
     // guarded by lock
     private final Map<String, String> pipelineOfConfig = new HashMap<>();
     private final DriverRegistry drivers = new DriverRegistry();
@@ -121,6 +127,15 @@ final class PipelineManager implements PipelineHost {
         return name == null ? null : pipelines.get(name);
     }
 
+    /** @return the pipeline a job taken from the queue belongs to: a live one, else one still stopping */
+    ManagedPipeline ofJob(String name) {
+        if (name == null) {
+            return null;
+        }
+        ManagedPipeline live = pipelines.get(name);
+        return live != null ? live : retiring.get(name);
+    }
+
     ManagedPipeline existing(String name) {
         ManagedPipeline p = get(name);
         if (p == null) {
@@ -183,13 +198,13 @@ final class PipelineManager implements PipelineHost {
         synchronized (lock) {
             active = false;
             stopping = all();
-            pipelines.clear();
+            stopping.forEach(this::retire);
             pipelineOfConfig.clear();
         }
         long deadline = deadline();
         List<CompletableFuture<?>> stops = new ArrayList<>();
         for (ManagedPipeline p : stopping) {
-            stops.add(p.lane.submit(() -> p.destroy(deadline, "runtime stopped")).thenAccept(held -> {
+            stops.add(retireAfter(p, p.lane.submit(() -> p.destroy(deadline, "runtime stopped"))).thenAccept(held -> {
                 if (!held.isEmpty()) {
                     LOG.warn("pipeline '{}': {} queued jobs were still held when the runtime stopped", p.name,
                             held.size());
@@ -311,9 +326,9 @@ final class PipelineManager implements PipelineHost {
             pipelineOfConfig.put(pid, name);
             if (existing != null) {
                 // a rename: the old pipeline stops, and its held jobs go to the new one before it starts
-                pipelines.remove(existing.name);
-                CompletableFuture<List<Message>> retired = existing.lane
-                        .submit(() -> existing.destroy(deadline(), "renamed to '" + name + "'"));
+                retire(existing);
+                CompletableFuture<List<Message>> retired = retireAfter(existing, existing.lane
+                        .submit(() -> existing.destroy(deadline(), "renamed to '" + name + "'")));
                 created.lane.run(() -> {
                     created.adopt(retired.exceptionally(e -> List.of()).join());
                     created.start();
@@ -341,7 +356,7 @@ final class PipelineManager implements PipelineHost {
             if (p == null || !pid.equals(p.configKey)) {
                 return;
             }
-            pipelines.remove(p.name);
+            retire(p);
         }
         destroyLater(p, "configuration deleted");
     }
@@ -390,7 +405,7 @@ final class PipelineManager implements PipelineHost {
         ManagedPipeline p;
         synchronized (lock) {
             p = existing(name);
-            pipelines.remove(name);
+            retire(p);
             if (p.configKey != null) {
                 pipelineOfConfig.remove(p.configKey);
                 LOG.warn("pipeline '{}' destroyed while its configuration {} still exists", name, p.configKey);
@@ -440,9 +455,20 @@ final class PipelineManager implements PipelineHost {
         }
     }
 
+    /** Guarded by lock: gone for pushes and operators, still there for the jobs it has out. */
+    private void retire(ManagedPipeline p) {
+        pipelines.remove(p.name, p);
+        retiring.put(p.name, p);
+    }
+
+    /** Forgets a retiring pipeline once its stop is over. */
+    private <T> CompletableFuture<T> retireAfter(ManagedPipeline p, CompletableFuture<T> stop) {
+        return stop.whenComplete((ok, failure) -> retiring.remove(p.name, p));
+    }
+
     private CompletableFuture<Void> destroyLater(ManagedPipeline p, String why) {
         operatorState.destroyed(p.name);
-        return p.lane.submit(() -> p.destroy(deadline(), why)).thenAccept(held -> {
+        return retireAfter(p, p.lane.submit(() -> p.destroy(deadline(), why))).thenAccept(held -> {
             if (!held.isEmpty()) {
                 LOG.warn("pipeline '{}' {}: {} queued jobs discarded", p.name, why, held.size());
             } else {

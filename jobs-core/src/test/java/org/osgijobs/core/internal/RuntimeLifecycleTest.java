@@ -358,6 +358,49 @@ public class RuntimeLifecycleTest {
     }
 
     @Test(timeout = 60_000)
+    public void aJobTakenWhileThePipelineStopsRunsUnderItsPipelineInsteadOfBeingDropped() throws Exception {
+        CountDownLatch pauseEntered = new CountDownLatch(1);
+        CountDownLatch releasePause = gate();
+        Constructor slowToPause = new TestDriver.Factory("slow") {
+            @Override
+            public Driver create(DriverContext context) {
+                return new TestDriver(context.pipeline(), context.queue()) {
+                    @Override
+                    public void pause(String name) {
+                        pauseEntered.countDown(); // the runtime is stopping: intake stops next, once we return
+                        try {
+                            releasePause.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        super.pause(name);
+                    }
+                };
+            }
+        };
+        start("num_workers", 1);
+        addConstructor(slowToPause);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        handler("*", job -> {
+            if (job.payloadAsString().equals("first")) {
+                pauseEntered.await(); // the only worker is busy until the stop has begun
+            }
+            ran.add(job.payloadAsString());
+        });
+        configure("jobs.pipeline~s", "name", "s", "driver", "slow");
+        settle();
+        runtime.push(job("s", "x", "first"));
+        runtime.push(job("s", "x", "second")); // waits in the shared queue for the worker
+        Thread stopper = new Thread(runtime::deactivate, "test-stopper");
+        stopper.start();
+        await("the job taken after the stop began ran", () -> ran.contains("second"));
+        releasePause.countDown();
+        stopper.join(20_000);
+        started = false; // deactivated here
+        assertEquals(List.of("first", "second"), ran);
+    }
+
+    @Test(timeout = 60_000)
     public void aConstructorWithoutAnyNameIsIgnored() {
         start();
         Constructor nameless = new TestDriver.Factory(null);
