@@ -219,7 +219,9 @@ public class JobsRuntimeTest {
 
     @Test
     public void aJobWithoutHandlerIsRequeuedWithItsDelayAndCountedUntilOneArrives() throws Exception {
-        configure("jobs.pipeline~n", "name", "n", "driver", "test", "no_handler_delay", "7");
+        // the test driver ignores delays, so the rounds go fast: allow many more than it takes to add the handler
+        configure("jobs.pipeline~n", "name", "n", "driver", "test", "no_handler_delay", "7", "no_handler_rounds",
+                "100000000");
         runtime.push(job("n", "orphan", ""));
         await("counted and requeued", () -> runtime.stats("n").noHandler() >= 1
                 && runtime.stats("n").requeued() >= 1 && !drivers.last().requeueDelays.isEmpty());

@@ -118,14 +118,15 @@ public class RuntimeLifecycleTest {
         for (int i = 0; i < 5; i++) {
             runtime.push(job("edited", "x", "")); // pushes to the edited pipeline keep succeeding
         }
-        assertEquals(10, runtime.stat("edited").priority());
+        assertEquals("the edit waits for the running job: " + runtime.stat("edited"), 10,
+                runtime.stat("edited").priority());
 
         TestDriver servingBefore = drivers.last();
         release.countDown();
         await("the edit applies once the job is done", () -> runtime.stat("edited").priority() == 3);
         assertNotEquals("a new driver serves the edited pipeline", servingBefore, drivers.last());
-        assertEquals(6, runtime.stats("edited").pushed());
-        assertEquals(0, runtime.stats("edited").pushErrors());
+        assertEquals(runtime.stats("edited").toString(), 6, runtime.stats("edited").pushed());
+        assertEquals(runtime.stats("edited").toString(), 0, runtime.stats("edited").pushErrors());
     }
 
     @Test(timeout = 60_000)
