@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.osgijobs.api.JobsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,11 +38,12 @@ final class Lane {
         Runnable task = () -> {
             try {
                 outcome.complete(transition.call());
+            } catch (JobsException e) {
+                outcome.completeExceptionally(e); // expected (bad input, a refusal): whoever waits reports it
             } catch (Throwable e) {
+                // a bug, in the runtime or a driver: many transitions have nobody waiting, so say it here
+                LOG.error("pipeline '{}': lifecycle transition failed", name, e);
                 outcome.completeExceptionally(e);
-                if (e instanceof Error && !(e instanceof LinkageError) && !(e instanceof AssertionError)) {
-                    LOG.error("pipeline '{}': lifecycle transition failed", name, e);
-                }
             }
         };
         boolean start;
