@@ -62,8 +62,9 @@ final class FootprintScenario implements Scenario {
     private Measurement runtimeRound(EmbeddedFramework framework, int jobs, Progress progress) throws Exception {
         Jobs runtime = framework.jobs();
         String pipeline = "bench-footprint-" + round++;
-        // a declared pipeline starts paused: every job stays queued in the driver
-        framework.declare(Map.of(Jobs.OPTION_NAME, pipeline, Jobs.OPTION_DRIVER, "memory"));
+        // a declared pipeline starts paused: every job stays queued in the driver, whose bound must hold them all
+        framework.declare(Map.of(Jobs.OPTION_NAME, pipeline, Jobs.OPTION_DRIVER, "memory", "max_jobs",
+                Integer.toString(jobs)));
         AtomicInteger pushed = new AtomicInteger();
         progress.counting(pushed::get, jobs);
         long before = Heap.usedAfterGc();
