@@ -123,7 +123,9 @@ public class RuntimeLifecycleTest {
 
         TestDriver servingBefore = drivers.last();
         release.countDown();
-        await("the edit applies once the job is done", () -> runtime.stat("edited").priority() == 3);
+        // ready: served by the new driver (between the old driver's stop and the new one, the state says not ready)
+        await("the edit applies once the job is done", () -> runtime.stat("edited").priority() == 3
+                && runtime.stat("edited").ready());
         assertNotEquals("a new driver serves the edited pipeline", servingBefore, drivers.last());
         assertEquals(runtime.stats("edited").toString(), 6, runtime.stats("edited").pushed());
         assertEquals(runtime.stats("edited").toString(), 0, runtime.stats("edited").pushErrors());
