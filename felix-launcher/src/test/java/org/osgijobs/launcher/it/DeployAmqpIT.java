@@ -26,7 +26,7 @@ public class DeployAmqpIT {
     @Rule
     public TemporaryFolder folder = new TemporaryFolder();
     @Rule
-    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-");
+    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it");
     private final String queue = brokerQueue.name();
 
 

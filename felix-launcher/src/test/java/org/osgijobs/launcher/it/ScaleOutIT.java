@@ -19,6 +19,9 @@ import java.util.stream.IntStream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
+import org.osgijobs.testing.Ledger;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.RabbitMqBroker;
 
 /**
  * Several runtimes share a RabbitMQ queue: two copies of the distribution, two JVMs, one AMQP pipeline each on
@@ -45,7 +48,7 @@ public class ScaleOutIT {
     @Rule
     public TemporaryFolder folder = new TemporaryFolder(Distribution.runsFolder());
     @Rule
-    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-scale-");
+    public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-scale");
     private final String queue = brokerQueue.name();
 
 
@@ -66,8 +69,9 @@ public class ScaleOutIT {
                 "launcher:await gate-end present 90");
         try (Run runA = a.start("--no-console"); Run runB = b.start("--script", script.toString())) {
             Poll.until("both runtimes consume the queue " + queue, STEP, Duration.ofSeconds(1),
-                    () -> alive(runA, runB) && RabbitMq.queue(queue).map(q -> q.consumers() == 2).orElse(false),
-                    () -> "broker: " + RabbitMq.queue(queue) + both(runA, runB));
+                    () -> alive(runA, runB)
+                            && RabbitMqBroker.queueCounts(queue).map(q -> q.consumers() == 2).orElse(false),
+                    () -> "broker: " + RabbitMqBroker.queueCounts(queue) + both(runA, runB));
 
             // round one: every job exactly once in all, and both runtimes take part
             openGate(b, "gate-one");
@@ -80,11 +84,12 @@ public class ScaleOutIT {
             Map<String, Integer> one = HandledJobs.merged(oneA, oneB);
             assertEquals(tail(runB.stdout()), JOBS, Run.count(runB.stdout(), "\npushed one-"));
             assertEquals("the ids of round one", ids("one-"), one.keySet());
-            Set<String> repeated = one.entrySet().stream().filter(e -> e.getValue() != 1).map(Map.Entry::getKey)
-                    .collect(Collectors.toCollection(TreeSet::new));
-            assertTrue("jobs run more than once with no runtime stopped: " + repeated, repeated.isEmpty());
-            System.out.printf("scale-out round one: %d jobs, each run once: runtime a %d, runtime b %d%n", JOBS,
-                    oneA.size(), oneB.size());
+            Ledger roundOne = ledger("scale-out round one", runB.stdout(), "one-", one);
+            assertEquals("confirmed pushes of round one", JOBS, roundOne.acceptedCount());
+            roundOne.assertNoneLost();
+            roundOne.assertDuplicatesAtMost(0, "no runtime stopped in round one: each job runs exactly once in all");
+            System.out.printf("scale-out round one: %d jobs, each run once: runtime a %d, runtime b %d; %s%n", JOBS,
+                    oneA.size(), oneB.size(), roundOne.summary());
             assertTrue("runtime a took no job: a " + oneA.size() + ", b " + oneB.size(), oneA.size() > 0);
             assertTrue("runtime b took no job: a " + oneA.size() + ", b " + oneB.size(), oneB.size() > 0);
 
@@ -113,15 +118,18 @@ public class ScaleOutIT {
             Map<String, Integer> two = HandledJobs.merged(twoA, twoB);
             assertEquals(tail(runB.stdout()), JOBS, Run.count(runB.stdout(), "\npushed two-"));
             assertEquals("the ids of round two", ids("two-"), two.keySet());
-            Set<String> twice = two.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey)
-                    .collect(Collectors.toCollection(TreeSet::new));
+            Ledger roundTwo = ledger("scale-out round two", runB.stdout(), "two-", two);
+            assertEquals("confirmed pushes of round two", JOBS, roundTwo.acceptedCount());
+            Set<String> twice = roundTwo.runsById().entrySet().stream().filter(e -> e.getValue() > 1)
+                    .map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
             Set<String> afterStop = twoB.keySet().stream().filter(id -> !twoA.containsKey(id))
                     .collect(Collectors.toCollection(TreeSet::new));
             System.out.printf("scale-out round two: %d jobs; when runtime a got SIGTERM %d were pushed and %d run; a "
                     + "stopped in %d ms having run %d (%d started there and not finished), returning %s deliveries it "
-                    + "had not started to the broker; b ran %d (%d that a had not run); 0 lost, %d run twice: %s%n",
+                    + "had not started to the broker; b ran %d (%d that a had not run); %d run twice: %s; %s%n",
                     JOBS, pushedAtStop, doneAtStop, stopMillis, twoA.size(), cutShort.size(), returned, twoB.size(),
-                    afterStop.size(), twice.size(), twice);
+                    afterStop.size(), twice.size(), twice, roundTwo.summary());
+            roundTwo.assertNoneLost();
             assertTrue("the stop came after all the work was done: " + doneAtStop, doneAtStop < JOBS);
             // only a job that a ran but could not acknowledge before it stopped may run again, in b: at most the
             // deliveries a held unacknowledged, prefetch of them
@@ -130,8 +138,8 @@ public class ScaleOutIT {
                 assertEquals(id + " ran more than once in one runtime", 1, (int) twoA.get(id));
                 assertEquals(id + " ran more than once in one runtime", 1, (int) twoB.get(id));
             }
-            assertTrue(twice.size() + " jobs ran twice, more than the " + PREFETCH + " a could hold: " + twice,
-                    twice.size() <= PREFETCH);
+            roundTwo.assertDuplicatesAtMost(PREFETCH, "only a job that runtime a ran but had not acknowledged when "
+                    + "it got SIGTERM runs again, in b, once: at most the prefetch=" + PREFETCH + " deliveries a held");
 
             openGate(b, "gate-end");
             assertEquals(tail(runB.outputs()), 0, runB.awaitExit(STEP));
@@ -161,8 +169,8 @@ public class ScaleOutIT {
     /** Waits until the broker holds no message of the queue, ready or unacknowledged: no job can come again. */
     private void awaitSettled(Run... runs) throws Exception {
         Poll.until("queue " + queue + " settled", STEP, Duration.ofSeconds(1),
-                () -> RabbitMq.queue(queue).map(RabbitMq.QueueCounts::settled).orElse(false),
-                () -> "broker: " + RabbitMq.queue(queue) + (runs.length == 2 ? both(runs[0], runs[1])
+                () -> RabbitMqBroker.queueCounts(queue).map(RabbitMqBroker.QueueCounts::settled).orElse(false),
+                () -> "broker: " + RabbitMqBroker.queueCounts(queue) + (runs.length == 2 ? both(runs[0], runs[1])
                         : tail(runs[0].outputs())));
     }
 
@@ -173,6 +181,21 @@ public class ScaleOutIT {
 
     private static Map<String, Integer> secondRound(Run a, Run b) throws Exception {
         return HandledJobs.merged(HandledJobs.slept(a.log(), "two-"), HandledJobs.slept(b.log(), "two-"));
+    }
+
+    /**
+     * @return a round's ledger: the pushes the producer's script saw confirmed ({@code pushed ID to shared}) accepted,
+     *         and the runs of both runtimes
+     */
+    private static Ledger ledger(String name, String producerStdout, String idPrefix, Map<String, Integer> ran) {
+        Ledger ledger = new Ledger(name);
+        Matcher confirmed = Pattern.compile("(?m)^pushed (" + Pattern.quote(idPrefix) + "\\d+) to shared$")
+                .matcher(producerStdout);
+        while (confirmed.find()) {
+            ledger.accepted(confirmed.group(1));
+        }
+        ran.forEach(ledger::ran);
+        return ledger;
     }
 
     private static Set<String> ids(String prefix) {
