@@ -214,14 +214,19 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
 
     @Override
     public void configure(String pid, Map<String, ?> props) {
+        Map<String, Object> options = pipelineOptions(pid, props);
+        String problem = ConfiguredOptions.problem(options);
         Pipeline definition;
         try {
-            definition = Pipeline.of(pipelineOptions(pid, props));
+            definition = Pipeline.of(options);
         } catch (JobsException e) {
-            LOG.error("configuration {}: {}", pid, e.getMessage());
-            return;
+            // without a driver it is still a pipeline of this configuration: it shows in stat with its error
+            Map<String, Object> named = new LinkedHashMap<>(options);
+            named.put(OPTION_DRIVER, ConfiguredOptions.NO_DRIVER);
+            definition = Pipeline.of(named);
+            problem = e.getMessage();
         }
-        manager.configure(pid, definition);
+        manager.configure(pid, definition, problem);
     }
 
     @Override

@@ -45,7 +45,13 @@ final class PipelineManager implements PipelineHost {
     // guarded by lock
     private final Map<String, String> pipelineOfConfig = new HashMap<>();
     private final DriverRegistry drivers = new DriverRegistry();
+    /** Configurations that name a pipeline another one has, by PID: the first in line takes over when it goes. */
+    private final Map<String, Shadowed> shadowed = new java.util.LinkedHashMap<>();
     private boolean active;
+
+    /** A configuration waiting for its pipeline's name. */
+    private record Shadowed(Pipeline definition, String problem) {
+    }
     private volatile OperatorState operatorState = OperatorState.none();
 
     private final Supplier<RuntimeSettings> settings;
@@ -288,15 +294,18 @@ final class PipelineManager implements PipelineHost {
     /**
      * A configuration was created or changed. Bad options do not throw: the pipeline is INVALID and shows why.
      */
-    void configure(String pid, Pipeline definition) {
+    void configure(String pid, Pipeline definition, String configurationProblem) {
         String name = definition.name();
         PipelineOptions parsed;
-        String problem = null;
+        String problem = configurationProblem;
         try {
             parsed = PipelineOptions.of(definition);
         } catch (JobsException e) {
             parsed = PipelineOptions.FALLBACK;
-            problem = e.getMessage();
+            problem = problem != null ? problem : e.getMessage();
+        }
+        if (problem != null) {
+            parsed = PipelineOptions.FALLBACK;
             LOG.error("configuration {}: {}", pid, problem);
         }
         PipelineOptions options = parsed;
@@ -309,10 +318,14 @@ final class PipelineManager implements PipelineHost {
             ManagedPipeline existing = previousName == null ? null : pipelines.get(previousName);
             ManagedPipeline clash = pipelines.get(name);
             if (clash != null && clash != existing) {
-                LOG.error("configuration {}: pipeline name '{}' is already used by {}", pid, name,
+                // it waits: when the pipeline that has the name goes, this configuration takes it over
+                shadowed.put(pid, new Shadowed(definition, configurationProblem));
+                LOG.error("configuration {}: pipeline name '{}' is already used by {}; this configuration waits "
+                        + "until that one is gone", pid, name,
                         clash.configKey != null ? "configuration " + clash.configKey : "a declared pipeline");
                 return;
             }
+            shadowed.remove(pid);
             if (existing != null && existing.name.equals(name)) {
                 existing.lane.run(() -> existing.redefine(definition, options, invalid, deadline()));
                 LOG.info("pipeline '{}' reconfigured", name);
@@ -350,15 +363,24 @@ final class PipelineManager implements PipelineHost {
     /** A configuration was deleted: its pipeline is destroyed. */
     void unconfigure(String pid) {
         ManagedPipeline p;
+        Map.Entry<String, Shadowed> heir;
         synchronized (lock) {
+            shadowed.remove(pid);
             String name = pipelineOfConfig.remove(pid);
             p = name == null ? null : pipelines.get(name);
             if (p == null || !pid.equals(p.configKey)) {
                 return;
             }
             retire(p);
+            heir = shadowed.entrySet().stream().filter(e -> e.getValue().definition().name().equals(p.name))
+                    .findFirst().orElse(null);
         }
-        destroyLater(p, "configuration deleted");
+        CompletableFuture<Void> gone = destroyLater(p, "configuration deleted");
+        if (heir != null) {
+            // the configuration that waited for the name takes it once the old pipeline is gone
+            gone.whenComplete((ok, failure) -> configure(heir.getKey(), heir.getValue().definition(),
+                    heir.getValue().problem()));
+        }
     }
 
     // ---- the operator's calls --------------------------------------------------------------------------------

@@ -404,6 +404,36 @@ public class RuntimeLifecycleTest {
     }
 
     @Test(timeout = 60_000)
+    public void everyBadPipelineConfigurationHasAStatRowNamingItsError() throws Exception {
+        start();
+        configure("jobs.pipeline~nodriver", "name", "nodriver");
+        configure("jobs.pipeline~cases", "name", "cases", "driver", "test", "priority", "3", "Priority", "4");
+        settle();
+        State noDriver = runtime.stat("nodriver");
+        assertEquals("(none)", noDriver.driver());
+        assertTrue(noDriver.errorMessage(), noDriver.errorMessage().contains("option 'driver' is required"));
+        assertTrue(runtime.stat("cases").errorMessage(), runtime.stat("cases").errorMessage()
+                .contains("options 'Priority' and 'priority' differ only in case"));
+        JobsException refused = assertThrows(JobsException.class, () -> runtime.push(job("nodriver", "x", "")));
+        assertEquals(JobsException.Kind.BAD_INPUT, refused.kind());
+        assertTrue("never served", drivers.built.stream().noneMatch(d -> d.pipeline.name().equals("cases")));
+    }
+
+    @Test(timeout = 60_000)
+    public void aConfigurationWaitingForATakenNameTakesItOverWhenTheHolderIsDeleted() throws Exception {
+        start();
+        configure("jobs.pipeline~first", "name", "shared", "driver", "test", "priority", "3");
+        configure("jobs.pipeline~second", "name", "shared", "driver", "test", "priority", "7");
+        settle();
+        assertEquals("the first keeps the name", 3, runtime.stat("shared").priority());
+        runtime.unconfigure("jobs.pipeline~first");
+        await("the second takes the name over", () -> runtime.list().contains("shared")
+                && runtime.stat("shared").priority() == 7 && runtime.stat("shared").ready());
+        runtime.unconfigure("jobs.pipeline~second");
+        await("and goes with its configuration", () -> !runtime.list().contains("shared"));
+    }
+
+    @Test(timeout = 60_000)
     public void aConstructorWithoutAnyNameIsIgnored() {
         start();
         Constructor nameless = new TestDriver.Factory(null);
