@@ -46,6 +46,36 @@ public final class JobsCommands {
         return StatTable.render(List.of(jobs.stat(pipeline)));
     }
 
+    /** {@code jobs:stats} without a pipeline: says what is missing. */
+    public String stats() {
+        throw usage("stats <pipeline>", "the pipeline");
+    }
+
+    /** {@code jobs:push} without a pipeline: says what is missing. */
+    public String push() {
+        throw usage(PUSH_USAGE, "the pipeline and the job's name");
+    }
+
+    /** {@code jobs:push <pipeline>} without a job name: says what is missing. */
+    public String push(String pipeline) {
+        throw usage(PUSH_USAGE, "the job's name");
+    }
+
+    /** {@code jobs:pause} without a pipeline: says what is missing. */
+    public String pause() {
+        throw usage("pause <pipeline>", "the pipeline");
+    }
+
+    /** {@code jobs:resume} without a pipeline: says what is missing. */
+    public String resume() {
+        throw usage("resume <pipeline>", "the pipeline");
+    }
+
+    /** {@code jobs:destroy} without a pipeline: says what is missing. */
+    public String destroy() {
+        throw usage("destroy <pipeline>", "the pipeline");
+    }
+
     /** {@code jobs:stats <pipeline>}: the counters of one pipeline. */
     public String stats(String pipeline) {
         PipelineStats s = jobs.stats(pipeline);
@@ -126,6 +156,9 @@ public final class JobsCommands {
 
     /** {@code jobs:declare name=<n> driver=<d> [key=value ...]} */
     public String declare(String... options) {
+        if (options.length == 0) {
+            throw usage("declare name=<name> driver=<driver> [key=value...]", "the pipeline's options");
+        }
         Map<String, String> map = new LinkedHashMap<>();
         for (String option : options) {
             String[] kv = keyValue(option);
@@ -139,6 +172,13 @@ public final class JobsCommands {
     public String destroy(String pipeline) {
         jobs.destroy(pipeline);
         return "destroyed " + pipeline;
+    }
+
+    static final String PUSH_USAGE = "push <pipeline> <name> [payload] [priority=N] [delay=seconds] [id=ID] "
+            + "[auto_ack=true|false] [count=N] [h.<header>=value...]";
+
+    private static JobsException usage(String usage, String missing) {
+        return new JobsException(JobsException.Kind.BAD_INPUT, "missing " + missing + "; usage: " + usage);
     }
 
     private static boolean bool(String[] kv) {
@@ -183,11 +223,14 @@ public final class JobsCommands {
         private StatTable() {
         }
 
+        /** Wider names and queues are cut (with an ellipsis), so that one long name cannot widen every row. */
+        static final int MAX_COLUMN = 40;
+
         static String render(List<State> states) {
             List<String[]> rows = new ArrayList<>();
             rows.add(HEADER);
             for (State s : states) {
-                rows.add(new String[] { s.pipeline(), s.driver(), s.queue(), Long.toString(s.active()),
+                rows.add(new String[] { cut(s.pipeline()), cut(s.driver()), cut(s.queue()), Long.toString(s.active()),
                         Long.toString(s.delayed()), Long.toString(s.reserved()), Boolean.toString(s.ready()),
                         Long.toString(s.priority()), s.errorMessage() });
             }
@@ -206,6 +249,11 @@ public final class JobsCommands {
                 out.append(line.toString().stripTrailing()).append(System.lineSeparator());
             }
             return out.toString().stripTrailing();
+        }
+
+        private static String cut(String value) {
+            return value == null || value.length() <= MAX_COLUMN ? value
+                    : value.substring(0, MAX_COLUMN - 1) + "\u2026";
         }
     }
 }

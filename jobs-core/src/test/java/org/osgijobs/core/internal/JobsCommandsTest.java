@@ -75,6 +75,23 @@ public class JobsCommandsTest {
     }
 
     @Test
+    public void aMissingArgumentIsNamedWithTheUsageAndLongNamesAreCut() {
+        assertEquals("missing the job's name; usage: " + JobsCommands.PUSH_USAGE,
+                assertThrows(JobsException.class, () -> commands.push("d")).getMessage());
+        assertTrue(assertThrows(JobsException.class, commands::push).getMessage()
+                .startsWith("missing the pipeline and the job's name; usage: push <pipeline> <name>"));
+        assertEquals("missing the pipeline; usage: pause <pipeline>",
+                assertThrows(JobsException.class, commands::pause).getMessage());
+        assertTrue(assertThrows(JobsException.class, () -> commands.declare()).getMessage()
+                .contains("usage: declare name=<name> driver=<driver>"));
+        String longName = "n".repeat(2000);
+        commands.declare("name=" + longName, "driver=test");
+        String table = commands.stat();
+        assertTrue("no row is wider than the capped columns", table.lines().allMatch(l -> l.length() < 200));
+        assertTrue(table, table.contains("n".repeat(39) + "\u2026"));
+    }
+
+    @Test
     public void badArgumentsAreNamed() {
         commands.declare("name=d", "driver=test");
         assertEquals("option 'priority' must be an integer from 0 to 9223372036854775807, got 'high'",
