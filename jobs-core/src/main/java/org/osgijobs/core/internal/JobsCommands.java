@@ -98,6 +98,13 @@ public final class JobsCommands {
      * at the first refusal; the way for scripts to push in bulk without a Gogo loop.
      */
     public String push(String pipeline, String name, String payload, String... options) {
+        if (looksLikeAnOption(payload)) {
+            // 'push default log priority=1' means an option, never a payload that happens to contain '='
+            String[] all = new String[options.length + 1];
+            all[0] = payload;
+            System.arraycopy(options, 0, all, 1, options.length);
+            return push(pipeline, name, "", all);
+        }
         Message.Builder builder = Message.builder(name).pipeline(pipeline)
                 .payload(payload.getBytes(StandardCharsets.UTF_8));
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -122,10 +129,14 @@ public final class JobsCommands {
             case "count":
                 count = number(kv, 1, Integer.MAX_VALUE);
                 break;
+            case "payload":
+                builder.payload(kv[1].getBytes(StandardCharsets.UTF_8));
+                break;
             default:
                 if (!kv[0].startsWith("h.") || kv[0].length() == 2) {
                     throw new JobsException(JobsException.Kind.BAD_INPUT, "push: unknown option '" + kv[0]
-                            + "' (use priority, delay, id, auto_ack, count or h.<header>)");
+                            + "' (use priority, delay, id, auto_ack, count, payload or h.<header>; a payload "
+                            + "with '=' in it goes as payload=<text>)");
                 }
                 headers.computeIfAbsent(kv[0].substring(2), k -> new ArrayList<>()).add(kv[1]);
             }
@@ -175,7 +186,12 @@ public final class JobsCommands {
     }
 
     static final String PUSH_USAGE = "push <pipeline> <name> [payload] [priority=N] [delay=seconds] [id=ID] "
-            + "[auto_ack=true|false] [count=N] [h.<header>=value...]";
+            + "[auto_ack=true|false] [count=N] [payload=text] [h.<header>=value...]";
+
+    /** A word of the form {@code key=value} whose key is a word: an option, or a mistyped one, not a payload. */
+    private static boolean looksLikeAnOption(String word) {
+        return word.matches("[A-Za-z_][A-Za-z0-9_.]*=.*");
+    }
 
     private static JobsException usage(String usage, String missing) {
         return new JobsException(JobsException.Kind.BAD_INPUT, "missing " + missing + "; usage: " + usage);

@@ -92,6 +92,22 @@ public class JobsCommandsTest {
     }
 
     @Test
+    public void aKeyValueRightAfterTheNameIsAnOptionOrAnErrorNeverThePayload() throws Exception {
+        commands.declare("name=opt", "driver=test");
+        commands.resume("opt");
+        commands.push("opt", "x", "priority=1");
+        JobContext job = handled.poll(10, TimeUnit.SECONDS);
+        assertEquals(1, job.priority());
+        assertEquals("", job.payloadAsString());
+        assertTrue(assertThrows(JobsException.class, () -> commands.push("opt", "x", "priorty=5")).getMessage()
+                .contains("unknown option 'priorty'"));
+        commands.push("opt", "x", "payload=a=b", "priority=2");
+        assertEquals("a=b", handled.poll(10, TimeUnit.SECONDS).payloadAsString());
+        commands.push("opt", "x", "plain text");
+        assertEquals("plain text", handled.poll(10, TimeUnit.SECONDS).payloadAsString());
+    }
+
+    @Test
     public void badArgumentsAreNamed() {
         commands.declare("name=d", "driver=test");
         assertEquals("option 'priority' must be an integer from 0 to 9223372036854775807, got 'high'",
