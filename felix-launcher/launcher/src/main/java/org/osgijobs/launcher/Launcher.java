@@ -147,8 +147,8 @@ final class Launcher {
     }
 
     private void registerCommands(JobsProbe probe) {
-        LauncherCommands commands = new LauncherCommands(probe::backlog, probe::pipelines, stop::request,
-                System::nanoTime);
+        LauncherCommands commands = new LauncherCommands(probe::backlog, probe::pipelines,
+                new ConsoleAwareStop(framework.getBundleContext(), stop::request), System::nanoTime);
         Hashtable<String, Object> properties = new Hashtable<>();
         properties.put("osgi.command.scope", LauncherCommands.SCOPE);
         properties.put("osgi.command.function", LauncherCommands.FUNCTIONS);
