@@ -92,10 +92,6 @@ final class Dispatcher {
         }
     }
 
-    /** @return the threads now in the pool (abandoned ones not included) */
-    int workerCount() {
-        return workers.size();
-    }
 
     private void startWorker() {
         Worker worker = new Worker();

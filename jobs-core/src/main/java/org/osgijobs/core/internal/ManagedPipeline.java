@@ -558,10 +558,6 @@ final class ManagedPipeline {
         }
     }
 
-    /** Sets the intent to consume without touching a driver (a pipeline listed in {@code consume}). */
-    synchronized void consumeWhenServed() {
-        consuming = true;
-    }
 
     // ---- state -----------------------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
+import static org.osgijobs.core.internal.Eventually.await;
 
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
@@ -29,12 +31,14 @@ import org.osgijobs.testing.ScriptedDriver;
  */
 public class ManagedPipelineTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     private final ScriptedDriver.Factory constructor = new ScriptedDriver.Factory();
     private final Host host = new Host();
 
     @After
     public void stopThreads() {
         threads.shutdownNow();
+        timer.shutdownNow();
     }
 
     /** The runtime as far as one pipeline sees it. */
@@ -74,14 +78,7 @@ public class ManagedPipelineTest {
 
         @Override
         public void later(Runnable task, long delayMillis) {
-            threads.execute(() -> {
-                try {
-                    Thread.sleep(delayMillis);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                task.run();
-            });
+            timer.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -127,10 +124,7 @@ public class ManagedPipelineTest {
         p.lane.run(p::start).get(5, TimeUnit.SECONDS);
         firstAnswer.completeExceptionally(new JobsException("first driver stopped"));
 
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (second.received().isEmpty() && System.nanoTime() < until) {
-            Thread.sleep(5);
-        }
+        await("the kept job reaches a driver", () -> !second.received().isEmpty());
         assertEquals("the kept job went to the next driver", List.of("kept"), second.receivedIds());
         assertEquals("and is not stranded in the held backlog", 0, p.heldCount());
     }

@@ -108,10 +108,6 @@ final class AmqpJob implements Job {
         return settled.compareAndSet(false, true);
     }
 
-    /** Undoes {@link #markSettled()} when a settlement was refused before it touched the broker. */
-    void unmarkSettled() {
-        settled.set(false);
-    }
 
     @Override
     public String toString() {
