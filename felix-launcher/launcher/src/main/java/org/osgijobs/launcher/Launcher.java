@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import org.osgi.framework.Bundle;
@@ -22,6 +24,7 @@ import org.osgi.framework.BundleException;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +52,13 @@ final class Launcher {
 
     /** How long a pipeline may show an error at start before the runtime counts as ready anyway. */
     private static final Duration ERROR_GRACE = Duration.ofSeconds(2);
+
+    /** The framework property of the start level to reach at start. */
+    private static final String BEGINNING_START_LEVEL = "org.osgi.framework.startlevel.beginning";
+    /** The start level of the platform (ConfigAdmin among it), reached before the others. */
+    private static final int PLATFORM_START_LEVEL = 1;
+    /** How long the bundles of the higher start levels may take to start. */
+    private static final Duration START_LEVEL_WAIT = Duration.ofSeconds(60);
 
     /** How long a stop waits at most for EventAdmin to deliver what was posted before it stops. */
     private static final Duration EVENT_ADMIN_DRAIN = Duration.ofSeconds(1);
@@ -114,6 +124,8 @@ final class Launcher {
 
     private Framework start() throws BundleException, IOException {
         Map<String, Object> config = new HashMap<>(settings);
+        int beginning = (int) longSetting(BEGINNING_START_LEVEL, 1);
+        config.put(BEGINNING_START_LEVEL, Integer.toString(PLATFORM_START_LEVEL));
         config.put("felix.log.logger", new FrameworkLog());
         FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path (lib/)"));
@@ -128,8 +140,29 @@ final class Launcher {
             LOG.warn("{} bundle(s) of {} could not be provisioned; starting without them", failures,
                     layout.bundles());
         }
+        // up to the platform's level first (ConfigAdmin): configurations of pipeline files deleted while stopped
+        // are removed before FileInstall and the runtime start and could build a pipeline from them
         created.start();
+        StaleConfigurations.remove(created.getBundleContext());
+        raiseStartLevel(created, beginning);
         return created;
+    }
+
+    /** Raises the framework's start level and waits until the bundles of the levels up to it are started. */
+    private static void raiseStartLevel(Framework framework, int level) {
+        FrameworkStartLevel startLevel = framework.adapt(FrameworkStartLevel.class);
+        if (startLevel.getStartLevel() >= level) {
+            return;
+        }
+        CountDownLatch reached = new CountDownLatch(1);
+        startLevel.setStartLevel(level, event -> reached.countDown());
+        try {
+            if (!reached.await(START_LEVEL_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("start level {} not reached within {} s; going on", level, START_LEVEL_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void logFrameworkEvent(FrameworkEvent event) {

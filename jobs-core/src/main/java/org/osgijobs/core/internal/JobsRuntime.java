@@ -226,7 +226,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             definition = Pipeline.of(named);
             problem = e.getMessage();
         }
-        manager.configure(pid, definition, problem);
+        manager.configure(pid, definition, problem, ConfigurationFile.of(props));
     }
 
     @Override
@@ -375,7 +375,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         });
         Object name = options.get(OPTION_NAME);
         if (name == null || name.toString().isBlank()) {
-            options.put(OPTION_NAME, defaultName(pid, props.get("felix.fileinstall.filename")));
+            options.put(OPTION_NAME, defaultName(pid, props.get(ConfigurationFile.PROPERTY)));
         }
         return options;
     }

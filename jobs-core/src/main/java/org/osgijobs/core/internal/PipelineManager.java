@@ -44,6 +44,8 @@ final class PipelineManager implements PipelineHost {
     private final Map<String, ManagedPipeline> retiring = new ConcurrentHashMap<>();
     // guarded by lock
     private final Map<String, String> pipelineOfConfig = new HashMap<>();
+    /** Guarded by lock: the file of each configuration that FileInstall made from one, by PID. */
+    private final Map<String, String> fileOfConfig = new HashMap<>();
     private final DriverRegistry drivers = new DriverRegistry();
     /** Configurations that name a pipeline another one has, by PID: the first in line takes over when it goes. */
     private final Map<String, Shadowed> shadowed = new java.util.LinkedHashMap<>();
@@ -293,8 +295,10 @@ final class PipelineManager implements PipelineHost {
 
     /**
      * A configuration was created or changed. Bad options do not throw: the pipeline is INVALID and shows why.
+     *
+     * @param file the file the configuration comes from (FileInstall), or {@code null}
      */
-    void configure(String pid, Pipeline definition, String configurationProblem) {
+    void configure(String pid, Pipeline definition, String configurationProblem, String file) {
         String name = definition.name();
         PipelineOptions parsed;
         String problem = configurationProblem;
@@ -313,6 +317,11 @@ final class PipelineManager implements PipelineHost {
         synchronized (lock) {
             if (!active) {
                 return;
+            }
+            if (file != null) {
+                fileOfConfig.put(pid, file);
+            } else {
+                fileOfConfig.remove(pid);
             }
             String previousName = pipelineOfConfig.get(pid);
             ManagedPipeline existing = previousName == null ? null : pipelines.get(previousName);
@@ -364,8 +373,10 @@ final class PipelineManager implements PipelineHost {
     void unconfigure(String pid) {
         ManagedPipeline p;
         Map.Entry<String, Shadowed> heir;
+        String heirFile;
         synchronized (lock) {
             shadowed.remove(pid);
+            fileOfConfig.remove(pid);
             String name = pipelineOfConfig.remove(pid);
             p = name == null ? null : pipelines.get(name);
             if (p == null || !pid.equals(p.configKey)) {
@@ -374,12 +385,13 @@ final class PipelineManager implements PipelineHost {
             retire(p);
             heir = shadowed.entrySet().stream().filter(e -> e.getValue().definition().name().equals(p.name))
                     .findFirst().orElse(null);
+            heirFile = heir == null ? null : fileOfConfig.get(heir.getKey());
         }
         CompletableFuture<Void> gone = destroyLater(p, "configuration deleted");
         if (heir != null) {
             // the configuration that waited for the name takes it once the old pipeline is gone
             gone.whenComplete((ok, failure) -> configure(heir.getKey(), heir.getValue().definition(),
-                    heir.getValue().problem()));
+                    heir.getValue().problem(), heirFile));
         }
     }
 
@@ -422,11 +434,20 @@ final class PipelineManager implements PipelineHost {
         });
     }
 
-    /** Removes a pipeline at once (pushes fail as unknown) and stops it on its lane. */
+    /**
+     * Removes a pipeline at once (pushes fail as unknown) and stops it on its lane. A pipeline that comes from a
+     * file is refused: the file would bring it back at the next start, so the file is what to delete.
+     */
     CompletableFuture<Void> destroy(String name) {
         ManagedPipeline p;
         synchronized (lock) {
             p = existing(name);
+            String file = p.configKey == null ? null : fileOfConfig.get(p.configKey);
+            if (file != null) {
+                throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "' comes from the file " + file
+                        + ": delete that file to destroy it (destroyed otherwise, it would come back from the file "
+                        + "at the next start)");
+            }
             retire(p);
             if (p.configKey != null) {
                 pipelineOfConfig.remove(p.configKey);

@@ -120,6 +120,22 @@ public class JobsRuntimeTest {
     }
 
     @Test
+    public void destroyOfAPipelineFromAFileIsRefusedNamingTheFile() {
+        configure("jobs.pipeline~f", "driver", "test",
+                "felix.fileinstall.filename", "file:/opt/jobs/conf/jobs.pipeline-from-file.cfg");
+        JobsException refused = assertThrows(JobsException.class, () -> runtime.destroy("from-file"));
+        assertEquals(JobsException.Kind.BAD_INPUT, refused.kind());
+        assertTrue(refused.getMessage(), refused.getMessage().contains(
+                "pipeline 'from-file' comes from the file /opt/jobs/conf/jobs.pipeline-from-file.cfg: delete that file"));
+        assertTrue("still there", runtime.list().contains("from-file"));
+        assertTrue(runtime.stat("from-file").ready());
+
+        configure("jobs.pipeline~g", "name", "not-from-a-file", "driver", "test");
+        runtime.destroy("not-from-a-file"); // a configuration made through ConfigAdmin may still be destroyed
+        assertFalse(runtime.list().contains("not-from-a-file"));
+    }
+
+    @Test
     public void declaredPipelinesStartPausedAndFollowPauseResumeDestroy() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         handler("work", 0, job -> runs.incrementAndGet());
