@@ -75,7 +75,7 @@ public class AmqpBadInputIT extends AmqpItestSupport {
         // jobs.amqp change, and must give way to the option's own error
         State s = awaitState("amqp-bad-cfg", "the option's error is shown",
                 st -> st.errorMessage().contains("option 'prefetch'"));
-        assertTrue(s.errorMessage(), s.errorMessage().contains("option 'prefetch' must be an integer, got 'lots'"));
+        assertTrue(s.errorMessage(), s.errorMessage().contains("option 'prefetch' must be an integer from -2147483648 to 2147483647, got 'lots'"));
         stillWorking(handler, "mem-witness", "amqp-witness");
     }
 

@@ -104,7 +104,7 @@ public final class Pipeline {
      * @param key          an option
      * @param defaultValue the value when the option is absent or blank
      * @return the option as an int
-     * @throws JobsException when the value is not an integer
+     * @throws JobsException when the value is not an integer in the range of an int
      */
     public int getInt(String key, int defaultValue) {
         String v = getString(key, null);
@@ -114,7 +114,7 @@ public final class Pipeline {
         try {
             return Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw bad(key, v, "an integer");
+            throw bad(key, v, "an integer from " + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE);
         }
     }
 

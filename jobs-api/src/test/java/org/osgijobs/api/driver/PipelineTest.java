@@ -61,6 +61,10 @@ public class PipelineTest {
                 () -> pipeline("priority", "-1").priority());
         assertMessage("pipeline 'orders': option 'durable' must be true or false, got 'yes'",
                 () -> pipeline("durable", "yes").getBool("durable", false));
+        assertMessage("pipeline 'orders': option 'prefetch' must be an integer from -2147483648 to 2147483647, got "
+                + "'99999999999999'", () -> pipeline("prefetch", "99999999999999").getInt("prefetch", 1));
+        assertMessage("pipeline 'orders': option 'prefetch' must be an integer from -2147483648 to 2147483647, got "
+                + "'many'", () -> pipeline("prefetch", "many").getInt("prefetch", 1));
         assertMessage("pipeline 'orders': option 'ratio' must be a number, got 'NaN'",
                 () -> pipeline("ratio", "NaN").getDouble("ratio", 1));
         assertMessage("pipeline option 'name' is required", () -> Pipeline.of(Map.of("driver", "memory")));

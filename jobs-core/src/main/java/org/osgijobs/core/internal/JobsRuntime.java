@@ -285,8 +285,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         Pipeline definition = Pipeline.of(options);
         ManagedPipeline created = awaitTransition(manager.declare(definition), definition.name(), "declare");
         if (created != null) {
-            LOG.info("pipeline '{}' declared ({} driver{})", created.name, definition.driver(),
-                    created.consuming() ? ", consuming" : ", paused");
+            LOG.info("pipeline '{}' declared ({} driver, {})", created.name, definition.driver(), created.status());
         }
         post("pipeline/CREATED", Map.of("pipeline", definition.name()));
     }

@@ -579,6 +579,32 @@ final class ManagedPipeline {
         return fallbackState(why);
     }
 
+    /**
+     * How the pipeline is, for the log line that announces it: {@code consuming}, {@code paused}, {@code invalid},
+     * {@code waiting for driver X}, or {@code push-only} when its driver was asked to consume and says it is not
+     * ready without an error (an AMQP pipeline without a queue). On the lane, after its start: it may ask the
+     * driver (a broker round trip).
+     */
+    String status() {
+        boolean consume;
+        synchronized (this) {
+            consume = consuming;
+        }
+        PipelinePhase now = phase;
+        if (now == PipelinePhase.INVALID) {
+            return "invalid";
+        }
+        if (now != PipelinePhase.RUNNING) {
+            return "waiting for driver " + definition.driver();
+        }
+        if (!consume) {
+            return "paused";
+        }
+        State s = state();
+        boolean noError = s.errorMessage() == null || s.errorMessage().isEmpty();
+        return started && !s.ready() && noError ? "push-only: its driver consumes nothing" : "consuming";
+    }
+
     synchronized int heldCount() {
         return held.size();
     }

@@ -354,6 +354,7 @@ final class PipelineManager implements PipelineHost {
                 created.lane.run(() -> {
                     created.adopt(retired.exceptionally(e -> List.of()).join());
                     created.start();
+                    announce(created);
                 });
                 if (operatorState.isPaused(existing.name)) {
                     operatorState.paused(name);
@@ -361,10 +362,13 @@ final class PipelineManager implements PipelineHost {
                 operatorState.destroyed(existing.name);
                 LOG.info("pipeline '{}' renamed to '{}'", existing.name, name);
             } else if (invalid == null) {
-                created.lane.run(created::start);
+                created.lane.run(() -> {
+                    created.start();
+                    announce(created);
+                });
+            } else {
+                created.lane.run(() -> announce(created));
             }
-            LOG.info("pipeline '{}' created from configuration ({} driver{})", name, definition.driver(),
-                    invalid != null ? ", invalid" : consume ? ", consuming" : ", paused");
         }
         post("pipeline/CREATED", Map.of("pipeline", name));
     }
@@ -455,6 +459,12 @@ final class PipelineManager implements PipelineHost {
             }
         }
         return destroyLater(p, "destroyed");
+    }
+
+    /** Logs a configured pipeline's creation with how it is once started (on its lane: may ask its driver). */
+    private static void announce(ManagedPipeline p) {
+        LOG.info("pipeline '{}' created from configuration ({} driver, {})", p.name, p.definition().driver(),
+                p.status());
     }
 
     /** The runtime's {@code consume} list grew: the newly listed pipelines consume. */

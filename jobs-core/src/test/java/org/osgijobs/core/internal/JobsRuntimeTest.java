@@ -136,6 +136,32 @@ public class JobsRuntimeTest {
     }
 
     @Test
+    public void aPipelineWhoseDriverConsumesNothingIsAnnouncedAsPushOnlyNotAsConsuming() throws Exception {
+        String log = standardErrorOf(() -> {
+            configure("jobs.pipeline~po", "name", "po", "driver", "test", "test_push_only", "true");
+            configure("jobs.pipeline~c", "name", "c", "driver", "test");
+            configure("jobs.pipeline~p", "name", "p", "driver", "test", "consume", "false");
+        });
+        assertTrue(log, log.contains(
+                "pipeline 'po' created from configuration (test driver, push-only: its driver consumes nothing)"));
+        assertTrue(log, log.contains("pipeline 'c' created from configuration (test driver, consuming)"));
+        assertTrue(log, log.contains("pipeline 'p' created from configuration (test driver, paused)"));
+    }
+
+    /** @return what the runtime logged (slf4j-simple writes to System.err) while the action ran */
+    private static String standardErrorOf(Runnable action) {
+        java.io.PrintStream original = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            action.run();
+        } finally {
+            System.setErr(original);
+        }
+        return captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     public void declaredPipelinesStartPausedAndFollowPauseResumeDestroy() throws Exception {
         AtomicInteger runs = new AtomicInteger();
         handler("work", 0, job -> runs.incrementAndGet());

@@ -185,7 +185,7 @@ public class ManagedPipelineTest {
 
     @Test(timeout = 30_000)
     public void anInvalidPipelineNeverGetsADriverAndPushesFailNamingTheOption() throws Exception {
-        ManagedPipeline p = pipeline("pipeline 'p': option 'max_attempts' must be an integer, got 'x'");
+        ManagedPipeline p = pipeline("pipeline 'p': option 'max_attempts' must be an integer from -2147483648 to 2147483647, got 'x'");
         p.lane.run(p::start).get(5, TimeUnit.SECONDS); // a driver arrives: it must not be used
         assertTrue(constructor.built().isEmpty());
         assertEquals(PipelinePhase.INVALID, p.phase());

@@ -55,7 +55,7 @@ public class RetryPolicyTest {
 
     @Test
     public void malformedOptionsAreNamed() {
-        assertMessage("option 'max_attempts' must be an integer, got 'many'", "max_attempts", "many");
+        assertMessage("option 'max_attempts' must be an integer from -2147483648 to 2147483647, got 'many'", "max_attempts", "many");
         assertMessage("option 'max_attempts' must be at least 1, got '0'", "max_attempts", "0");
         assertMessage("option 'retry_multiplier' must be a number not below 1", "retry_multiplier", "0.5");
         assertMessage("option 'retry_delay' must be a number of seconds not below 0", "retry_delay", "-1");

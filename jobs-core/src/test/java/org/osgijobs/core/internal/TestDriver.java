@@ -90,6 +90,9 @@ class TestDriver implements Driver {
 
     @Override
     public synchronized void run(Pipeline p) {
+        if (pipeline.getBool("test_push_only", false)) {
+            return; // as an AMQP pipeline without a queue: it takes pushes and consumes nothing
+        }
         consuming = true;
         List<Message> backlog = new ArrayList<>(waiting);
         waiting.clear();

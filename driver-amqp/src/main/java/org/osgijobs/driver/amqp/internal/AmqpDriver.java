@@ -36,6 +36,8 @@ import com.rabbitmq.client.AMQP;
 final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
     private static final Logger LOG = LoggerFactory.getLogger(AmqpDriver.class);
     static final String NAME = "amqp";
+    /** The queue a push-only pipeline (no option {@code queue}) shows in its state: it has none. */
+    static final String NO_QUEUE = "(none)";
 
     private final String pipeline;
     private final PipelineOptions options;
@@ -231,7 +233,7 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         } finally {
             control.unlock();
         }
-        return new State(pipeline, NAME, options.hasQueue() ? options.queue : pipeline, active, delayed,
+        return new State(pipeline, NAME, options.hasQueue() ? options.queue : NO_QUEUE, active, delayed,
                 c == null ? 0 : Math.max(0, c.outstanding()), ready, options.priority, error);
     }
 

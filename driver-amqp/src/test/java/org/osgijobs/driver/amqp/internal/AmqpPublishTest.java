@@ -162,7 +162,7 @@ public class AmqpPublishTest {
         d.run(org.osgijobs.api.driver.Pipeline.of(AmqpFixture.options("p")));
         State s = d.state();
         assertFalse(s.ready());
-        assertEquals("p", s.queue());
+        assertEquals("push-only: no queue is shown", "(none)", s.queue());
         assertEquals("", s.errorMessage());
         JobsException e = assertThrows(JobsException.class, () -> d.resume("p"));
         assertTrue(e.getMessage(), e.getMessage().contains("push-only"));

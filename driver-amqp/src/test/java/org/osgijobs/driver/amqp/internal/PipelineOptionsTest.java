@@ -106,7 +106,7 @@ public class PipelineOptionsTest {
     public void badValuesAreNamed() {
         assertEquals("pipeline 'p1': option 'exchange_type' must be one of direct, fanout, topic, headers, got"
                 + " 'x-delayed-message'", error("exchange_type", "x-delayed-message"));
-        assertEquals("pipeline 'p1': option 'prefetch' must be an integer, got 'many'", error("prefetch", "many"));
+        assertEquals("pipeline 'p1': option 'prefetch' must be an integer from -2147483648 to 2147483647, got 'many'", error("prefetch", "many"));
         assertEquals("pipeline 'p1': option 'prefetch' must be a number from 1 to 65535, got '70000'",
                 error("prefetch", "70000"));
         assertEquals("pipeline 'p1': option 'durable' must be true or false, got 'yes'", error("durable", "yes"));

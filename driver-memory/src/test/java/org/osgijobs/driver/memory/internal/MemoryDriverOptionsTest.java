@@ -16,7 +16,7 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
 
     @Test
     public void malformedPrefetchIsRefused() {
-        assertRefused("pipeline 'p': option 'prefetch' must be an integer, got 'many'", "prefetch", "many");
+        assertRefused("pipeline 'p': option 'prefetch' must be an integer from -2147483648 to 2147483647, got 'many'", "prefetch", "many");
         assertRefused("pipeline 'p': option 'prefetch' must be at least 1, got '0'", "prefetch", "0");
         assertRefused("pipeline 'p': option 'prefetch' must be at least 1, got '-3'", "prefetch", "-3");
     }
