@@ -130,6 +130,11 @@ public final class ItestBundles {
         return bundleOf("driver-memory");
     }
 
+    /** @return the local durable driver bundle (it embeds H2's MVStore) */
+    public static Option localDriver() {
+        return bundleOf("driver-local");
+    }
+
     /** @return the RabbitMQ driver bundle (it embeds the RabbitMQ Java client) */
     public static Option amqpDriver() {
         return bundleOf("driver-amqp");

@@ -89,9 +89,10 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
         }
         this.commits = new GroupCommit(store, options.sync(), this, name);
         if (!recovered.jobs().isEmpty() || recovered.unreadable() > 0) {
-            LOG.info("pipeline '{}': {} jobs in {} ({} ready, {} delayed); {} were running at the last stop and "
-                    + "will run again, their attempt counted{}", name, recovered.jobs().size(), store.file(),
-                    index.readyCount(), index.delayedCount(), recovered.wereRunning(),
+            LOG.info("pipeline '{}': {} jobs in {} ({} ready, {} delayed){}{}", name, recovered.jobs().size(),
+                    store.file(), index.readyCount(), index.delayedCount(),
+                    recovered.wereRunning() > 0 ? "; " + recovered.wereRunning() + " were running at the last stop "
+                            + "and run again, their attempt counted" : "",
                     recovered.unreadable() > 0 ? "; " + recovered.unreadable() + " cannot be read (logged)" : "");
         }
         lock.lock();
