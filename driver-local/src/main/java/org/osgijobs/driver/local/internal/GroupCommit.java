@@ -31,6 +31,9 @@ final class GroupCommit {
     private final SyncPolicy policy;
     private final Listener listener;
     private final Thread thread;
+    private static final long FORCE_AT_LEAST_EVERY_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+            JobStore.RETENTION_MILLIS / 2);
+    private long lastForce = System.nanoTime(); // commit thread only
 
     // guarded by this
     private List<CompletableFuture<Void>> waiting = new ArrayList<>();
@@ -125,7 +128,14 @@ final class GroupCommit {
 
     private void commit(boolean force) {
         int token = listener.beforeCommit();
-        store.commit(force);
+        long now = System.nanoTime();
+        // MVStore reuses the space of chunks it no longer needs after the retention time, so a version that is
+        // on disk must not be older than that: settlements' commits are forced too, at most twice per retention time
+        boolean due = policy.forces() && now - lastForce > FORCE_AT_LEAST_EVERY_NANOS;
+        store.commit(force || due);
+        if (force || due) {
+            lastForce = now;
+        }
         listener.committed(token);
     }
 }

@@ -124,6 +124,8 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
                 return waitForRoom(message);
             }
             store(message);
+        } catch (JobsException e) {
+            return CompletableFuture.failedStage(e); // full: the pipeline's bound, not a failure of its file
         } catch (RuntimeException e) {
             return CompletableFuture.failedStage(storeFailed(e));
         } finally {

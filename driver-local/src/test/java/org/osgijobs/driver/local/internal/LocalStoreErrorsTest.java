@@ -175,6 +175,7 @@ public class LocalStoreErrorsTest extends LocalFixture {
         JobsException e = failure(driver.push(msg("c")));
         assertEquals(JobsException.Kind.UNAVAILABLE, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("full") && e.getMessage().contains("max_jobs=2"));
+        assertEquals("a full pipeline is not a failed file", "", driver.state().errorMessage());
 
         java.util.concurrent.CompletableFuture<Void> waiting = driver.push(msg("d")).toCompletableFuture();
         take(queue, 1).get(0).settle(org.osgijobs.api.driver.Settlement.ack());
