@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.felix.service.command.Descriptor;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -16,8 +17,10 @@ import org.osgijobs.api.PipelineStats;
 import org.osgijobs.api.State;
 
 /**
- * Gogo commands in scope {@code jobs}. Plain methods taking strings, so no Gogo API is imported; each returns
- * the text to print, and bad input comes back as a {@link JobsException} with a message naming the problem.
+ * Gogo commands in scope {@code jobs}. Plain methods taking strings; each returns the text to print, and bad input
+ * comes back as a {@link JobsException} with a message naming the problem. Their {@link Descriptor}s are what
+ * Gogo's {@code help <command>} shows; the package is imported optionally (without Gogo the annotations are
+ * simply not there).
  */
 @Component(service = JobsCommands.class, property = { "osgi.command.scope=jobs",
         "osgi.command.function=list", "osgi.command.function=stat", "osgi.command.function=stats",
@@ -32,52 +35,63 @@ public final class JobsCommands {
     }
 
     /** {@code jobs:list}: the pipeline names, one per line. */
+    @Descriptor("lists the pipelines' names, one a line")
     public String list() {
         return String.join(System.lineSeparator(), jobs.list());
     }
 
     /** {@code jobs:stat}: a table of every pipeline's state. */
+    @Descriptor("shows every pipeline's state as a table (driver, queue, jobs active, delayed and reserved, "
+            + "READY: consuming, priority, error)")
     public String stat() {
         return StatTable.render(jobs.stat());
     }
 
     /** {@code jobs:stat <pipeline>}: the state of one pipeline. */
-    public String stat(String pipeline) {
+    @Descriptor("shows one pipeline's state as a table")
+    public String stat(@Descriptor("the pipeline") String pipeline) {
         return StatTable.render(List.of(jobs.stat(pipeline)));
     }
 
     /** {@code jobs:stats} without a pipeline: says what is missing. */
+    @Descriptor(MISSING)
     public String stats() {
         throw usage("stats <pipeline>", "the pipeline");
     }
 
     /** {@code jobs:push} without a pipeline: says what is missing. */
+    @Descriptor(MISSING)
     public String push() {
         throw usage(PUSH_USAGE, "the pipeline and the job's name");
     }
 
     /** {@code jobs:push <pipeline>} without a job name: says what is missing. */
-    public String push(String pipeline) {
+    @Descriptor(MISSING)
+    public String push(@Descriptor("the pipeline") String pipeline) {
         throw usage(PUSH_USAGE, "the job's name");
     }
 
     /** {@code jobs:pause} without a pipeline: says what is missing. */
+    @Descriptor(MISSING)
     public String pause() {
         throw usage("pause <pipeline>", "the pipeline");
     }
 
     /** {@code jobs:resume} without a pipeline: says what is missing. */
+    @Descriptor(MISSING)
     public String resume() {
         throw usage("resume <pipeline>", "the pipeline");
     }
 
     /** {@code jobs:destroy} without a pipeline: says what is missing. */
+    @Descriptor(MISSING)
     public String destroy() {
         throw usage("destroy <pipeline>", "the pipeline");
     }
 
     /** {@code jobs:stats <pipeline>}: the counters of one pipeline. */
-    public String stats(String pipeline) {
+    @Descriptor("shows one pipeline's counters: pushed, processed, failed, retried, dead-lettered, in flight...")
+    public String stats(@Descriptor("the pipeline") String pipeline) {
         PipelineStats s = jobs.stats(pipeline);
         return String.format("pipeline %s: pushed=%d push_errors=%d processed=%d failed=%d timed_out=%d "
                 + "requeued=%d dead_lettered=%d no_handler=%d abandoned=%d in_flight=%d queued=%d delayed=%d "
@@ -87,7 +101,9 @@ public final class JobsCommands {
     }
 
     /** {@code jobs:push <pipeline> <name>}: pushes a job with an empty payload. */
-    public String push(String pipeline, String name) {
+    @Descriptor("pushes a job with an empty payload; usage: " + PUSH_USAGE)
+    public String push(@Descriptor("the pipeline") String pipeline,
+            @Descriptor("the job's name: the handler that takes it") String name) {
         return push(pipeline, name, "");
     }
 
@@ -97,7 +113,12 @@ public final class JobsCommands {
      * headers (repeatable), and {@code count}: push that many copies (each with its own id), many in flight, stopping
      * at the first refusal; the way for scripts to push in bulk without a Gogo loop.
      */
-    public String push(String pipeline, String name, String payload, String... options) {
+    @Descriptor("pushes a job; usage: " + PUSH_USAGE)
+    public String push(@Descriptor("the pipeline") String pipeline,
+            @Descriptor("the job's name: the handler that takes it") String name,
+            @Descriptor("the payload (text); a key=value here is an option, payload=<text> a payload with '='")
+            String payload,
+            @Descriptor(PUSH_OPTIONS) String... options) {
         if (looksLikeAnOption(payload)) {
             // 'push default log priority=1' means an option, never a payload that happens to contain '='
             String[] all = new String[options.length + 1];
@@ -154,21 +175,25 @@ public final class JobsCommands {
     }
 
     /** {@code jobs:pause <pipeline>} */
-    public String pause(String pipeline) {
+    @Descriptor("pauses a pipeline: it takes pushes and runs no job until resumed (kept across restarts)")
+    public String pause(@Descriptor("the pipeline") String pipeline) {
         jobs.pause(pipeline);
         return "paused " + pipeline;
     }
 
     /** {@code jobs:resume <pipeline>} */
-    public String resume(String pipeline) {
+    @Descriptor("resumes a paused pipeline")
+    public String resume(@Descriptor("the pipeline") String pipeline) {
         jobs.resume(pipeline);
         return "resumed " + pipeline;
     }
 
     /** {@code jobs:declare name=<n> driver=<d> [key=value ...]} */
-    public String declare(String... options) {
+    @Descriptor("declares a pipeline (kept across restarts until destroyed); usage: " + DECLARE_USAGE)
+    public String declare(@Descriptor("name=<name> driver=<driver> and the pipeline's other options as key=value")
+            String... options) {
         if (options.length == 0) {
-            throw usage("declare name=<name> driver=<driver> [key=value...]", "the pipeline's options");
+            throw usage(DECLARE_USAGE, "the pipeline's options");
         }
         Map<String, String> map = new LinkedHashMap<>();
         for (String option : options) {
@@ -180,11 +205,18 @@ public final class JobsCommands {
     }
 
     /** {@code jobs:destroy <pipeline>} */
-    public String destroy(String pipeline) {
+    @Descriptor("destroys a declared pipeline and its queued jobs (one from a file in conf/: delete the file)")
+    public String destroy(@Descriptor("the pipeline") String pipeline) {
         jobs.destroy(pipeline);
         return "destroyed " + pipeline;
     }
 
+    static final String DECLARE_USAGE = "declare name=<name> driver=<driver> [key=value...]";
+    /** Shown by {@code help} for the overloads that only name what is missing. */
+    static final String MISSING = "(without its arguments: names the missing one and shows the usage)";
+    static final String PUSH_OPTIONS = "options as key=value: priority=N (lower first; 0: the pipeline's), "
+            + "delay=seconds (0 to 2147483647), id=ID, auto_ack=true|false, count=N (N copies, each with its own id), "
+            + "payload=text, h.<header>=value (repeatable)";
     static final String PUSH_USAGE = "push <pipeline> <name> [payload] [priority=N] [delay=seconds] [id=ID] "
             + "[auto_ack=true|false] [count=N] [payload=text] [h.<header>=value...]";
 

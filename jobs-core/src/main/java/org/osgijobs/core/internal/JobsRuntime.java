@@ -93,6 +93,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     static final String OPERATOR_STATE_FILE = "operator-state.properties";
 
     private final HandlerRegistry handlers = new HandlerRegistry();
+    /** The unknown keys last warned of, by configuration PID: each configuration warns once. */
+    private final Map<String, List<String>> unknownKeysWarned = new java.util.concurrent.ConcurrentHashMap<>();
     private final PriorityJobQueue queue = new PriorityJobQueue(RuntimeSettings.DEFAULT_PIPELINE_SIZE);
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("jobs-timer"));
     /** Lifecycle transitions: one lane per pipeline over these threads, which end when idle. */
@@ -215,6 +217,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     @Override
     public void configure(String pid, Map<String, ?> props) {
         Map<String, Object> options = pipelineOptions(pid, props);
+        warnOfUnknownKeys(pid, options, ConfigurationFile.of(props));
         String problem = ConfiguredOptions.problem(options);
         Pipeline definition;
         try {
@@ -231,7 +234,24 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
 
     @Override
     public void unconfigure(String pid) {
+        unknownKeysWarned.remove(pid);
         manager.unconfigure(pid);
+    }
+
+    /**
+     * Warns once per configuration of the keys that no part of the pipeline reads (see {@link KnownOptions}), with
+     * the nearest known key; again only when an edit changes which keys they are.
+     */
+    private void warnOfUnknownKeys(String pid, Map<String, Object> options, String file) {
+        Object driver = options.get(OPTION_DRIVER);
+        List<String> unknown = KnownOptions.unknown(driver == null ? null : driver.toString().trim(),
+                options.keySet());
+        List<String> before = unknown.isEmpty() ? unknownKeysWarned.remove(pid) : unknownKeysWarned.put(pid, unknown);
+        if (!unknown.isEmpty() && !unknown.equals(before)) {
+            LOG.warn("pipeline '{}' ({}): unknown key{} {}; {}", options.get(OPTION_NAME),
+                    file != null ? "file " + file : "configuration " + pid, unknown.size() == 1 ? "" : "s",
+                    String.join(", ", unknown), "ignored unless its driver reads it");
+        }
     }
 
     // ---- the producer's service (see Producer) ------------------------------------------------------------

@@ -148,6 +148,31 @@ public class JobsRuntimeTest {
         assertTrue(log, log.contains("pipeline 'p' created from configuration (test driver, paused)"));
     }
 
+    @Test
+    public void anUnknownKeyIsWarnedOfOncePerConfigurationWithTheNearestKnownKey() {
+        String log = standardErrorOf(() -> {
+            configure("jobs.pipeline~u", "driver", "test", "priorty", "5",
+                    "felix.fileinstall.filename", "file:/opt/jobs/conf/jobs.pipeline-typo.cfg");
+            configure("jobs.pipeline~u", "driver", "test", "priorty", "5", "retry_delay", "2",
+                    "felix.fileinstall.filename", "file:/opt/jobs/conf/jobs.pipeline-typo.cfg");
+            configure("jobs.pipeline~v", "name", "fine", "driver", "test", "priority", "5");
+        });
+        String warning = "WARN org.osgijobs.core.internal.JobsRuntime - pipeline 'typo' (file "
+                + "/opt/jobs/conf/jobs.pipeline-typo.cfg): unknown key 'priorty' (nearest known key: 'priority'); "
+                + "ignored unless its driver reads it";
+        assertEquals(log, 1, occurrences(log, warning));
+        assertEquals(log, 1, occurrences(log, "unknown key"));
+        assertEquals("a warning only", 10, runtime.stat("typo").priority());
+    }
+
+    private static int occurrences(String text, String part) {
+        int count = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            count++;
+        }
+        return count;
+    }
+
     /** @return what the runtime logged (slf4j-simple writes to System.err) while the action ran */
     private static String standardErrorOf(Runnable action) {
         java.io.PrintStream original = System.err;

@@ -85,6 +85,10 @@ final class PipelineOptions {
         if (exchange.startsWith("amq.")) {
             throw p.bad(EXCHANGE, exchange, "a name that does not start with 'amq.' (reserved by the broker)");
         }
+        if (p.options().containsKey(EXCHANGE_TYPE) && !p.has(EXCHANGE_TYPE)) {
+            // given but empty: a slip, not a wish for the default (direct), which leaving the key out gives
+            throw p.bad(EXCHANGE_TYPE, p.options().get(EXCHANGE_TYPE), "one of direct, fanout, topic, headers");
+        }
         exchangeType = ExchangeType.parse(p, p.getString(EXCHANGE_TYPE, "direct"));
         routingKey = name(p, ROUTING_KEY, "");
         exclusive = p.getBool(EXCLUSIVE, false);

@@ -106,6 +106,10 @@ public class PipelineOptionsTest {
     public void badValuesAreNamed() {
         assertEquals("pipeline 'p1': option 'exchange_type' must be one of direct, fanout, topic, headers, got"
                 + " 'x-delayed-message'", error("exchange_type", "x-delayed-message"));
+        assertEquals("pipeline 'p1': option 'exchange_type' must be one of direct, fanout, topic, headers, got"
+                + " ''", error("exchange_type", ""));
+        assertEquals("pipeline 'p1': option 'exchange_type' must be one of direct, fanout, topic, headers, got"
+                + " ' '", error("exchange_type", " "));
         assertEquals("pipeline 'p1': option 'prefetch' must be an integer from -2147483648 to 2147483647, got 'many'", error("prefetch", "many"));
         assertEquals("pipeline 'p1': option 'prefetch' must be a number from 1 to 65535, got '70000'",
                 error("prefetch", "70000"));
