@@ -248,7 +248,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
                 options.keySet());
         List<String> before = unknown.isEmpty() ? unknownKeysWarned.remove(pid) : unknownKeysWarned.put(pid, unknown);
         if (!unknown.isEmpty() && !unknown.equals(before)) {
-            LOG.warn("pipeline '{}' ({}): unknown key{} {}; {}", options.get(OPTION_NAME),
+            LOG.warn("pipeline '{}' ({}): unknown key{} {}; {}", String.valueOf(options.get(OPTION_NAME)).trim(),
                     file != null ? "file " + file : "configuration " + pid, unknown.size() == 1 ? "" : "s",
                     String.join(", ", unknown), "ignored unless its driver reads it");
         }
@@ -387,8 +387,9 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     private static Map<String, Object> pipelineOptions(String pid, Map<String, ?> props) {
         Map<String, Object> options = new LinkedHashMap<>();
         props.forEach((k, v) -> {
+            // the framework's keys: ConfigAdmin's, SCR's (component.*, osgi.ds.*), FileInstall's
             if (!k.startsWith("service.") && !k.startsWith("component.") && !k.startsWith("felix.")
-                    && !k.equals("objectClass")) {
+                    && !k.startsWith("osgi.ds.") && !k.equals("objectClass")) {
                 options.put(k, v);
             }
         });

@@ -151,11 +151,13 @@ public class JobsRuntimeTest {
     @Test
     public void anUnknownKeyIsWarnedOfOncePerConfigurationWithTheNearestKnownKey() {
         String log = standardErrorOf(() -> {
-            configure("jobs.pipeline~u", "driver", "test", "priorty", "5",
+            configure("jobs.pipeline~u", "driver", "test", "priorty", "5", "name", " typo ",
                     "felix.fileinstall.filename", "file:/opt/jobs/conf/jobs.pipeline-typo.cfg");
-            configure("jobs.pipeline~u", "driver", "test", "priorty", "5", "retry_delay", "2",
+            configure("jobs.pipeline~u", "driver", "test", "priorty", "5", "retry_delay", "2", "name", " typo ",
                     "felix.fileinstall.filename", "file:/opt/jobs/conf/jobs.pipeline-typo.cfg");
-            configure("jobs.pipeline~v", "name", "fine", "driver", "test", "priority", "5");
+            // SCR adds this one to every component's properties: the framework's, not an option
+            configure("jobs.pipeline~v", "name", "fine", "driver", "test", "priority", "5",
+                    "osgi.ds.satisfying.condition.target", "(osgi.condition.id=true)");
         });
         String warning = "WARN org.osgijobs.core.internal.JobsRuntime - pipeline 'typo' (file "
                 + "/opt/jobs/conf/jobs.pipeline-typo.cfg): unknown key 'priorty' (nearest known key: 'priority'); "
@@ -163,6 +165,7 @@ public class JobsRuntimeTest {
         assertEquals(log, 1, occurrences(log, warning));
         assertEquals(log, 1, occurrences(log, "unknown key"));
         assertEquals("a warning only", 10, runtime.stat("typo").priority());
+        assertFalse("not handed to the driver", drivers.last().pipeline.has("osgi.ds.satisfying.condition.target"));
     }
 
     private static int occurrences(String text, String part) {
