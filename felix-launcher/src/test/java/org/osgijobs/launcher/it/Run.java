@@ -108,6 +108,32 @@ final class Run implements AutoCloseable {
         process.getOutputStream().flush();
     }
 
+    /**
+     * @return the names of the JVM's threads now (as Linux shows them: 15 characters at most), leaving out those
+     *         the JVM adds and removes as it sees fit (JIT compilers, garbage collectors): what is left are the
+     *         threads the runtime and its bundles started
+     * @throws IOException when the process's task list cannot be read (Linux's /proc)
+     */
+    List<String> applicationThreads() throws IOException {
+        List<String> names = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(jvm().pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String name;
+                try {
+                    name = Files.readString(task.resolve("comm"), StandardCharsets.UTF_8).trim();
+                } catch (NoSuchFileException e) {
+                    continue; // ended meanwhile
+                }
+                if (!name.startsWith("C1 ") && !name.startsWith("C2 ") && !name.startsWith("GC ")
+                        && !name.startsWith("G1 ")) {
+                    names.add(name);
+                }
+            }
+        }
+        java.util.Collections.sort(names);
+        return names;
+    }
+
     /** @return the JVM: the process itself (bin/jobs execs java), or its java descendant on a terminal */
     private ProcessHandle jvm() {
         ProcessHandle self = process.toHandle();

@@ -2,6 +2,7 @@ package org.osgijobs.logbridge.internal;
 
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Activate;
@@ -87,8 +88,17 @@ public final class Slf4jLogBridge implements LogListener {
     }
 
     private void write(LogEntry entry) {
-        Route.of(entry, config.events()).ifPresent(route -> write(LoggerFactory.getLogger(route.loggerName()),
-                route.level(), entry.getMessage(), entry.getException()));
+        Route.of(entry, config.events()).ifPresent(route -> {
+            Logger logger = LoggerFactory.getLogger(route.loggerName());
+            Optional<String> plain = OrdinaryFailure.of(route.loggerName(), entry.getMessage(), entry.getException());
+            if (plain.isPresent()) {
+                // bad input, not a bug: one line naming the cause; the trace for whoever looks at DEBUG
+                write(logger, route.level(), plain.get(), null);
+                logger.debug("the failure behind '{}'", entry.getMessage(), entry.getException());
+            } else {
+                write(logger, route.level(), entry.getMessage(), entry.getException());
+            }
+        });
     }
 
     private static void write(Logger logger, Route.Level level, String message, Throwable error) {
