@@ -25,6 +25,8 @@ final class ConnectionSettings {
 
     static final String DEFAULT_ADDR = "nats://127.0.0.1:4222";
     static final int DEFAULT_PORT = 4222;
+    /** The longest one connection attempt may take, whatever the pipeline's {@code timeout}. */
+    static final Duration MAX_CONNECT = Duration.ofSeconds(10);
 
     private final List<String> servers;
     private final String display;
@@ -111,7 +113,7 @@ final class ConnectionSettings {
 
     /**
      * @param name      the connection's name as the server shows it
-     * @param timeout   how long one connection attempt may take
+     * @param timeout   how long one connection attempt may take (at most {@link #MAX_CONNECT})
      * @param listener  connection events
      * @param errors    asynchronous errors of the client
      * @return the client's options: reconnect for ever, every half second
@@ -123,7 +125,8 @@ final class ConnectionSettings {
                 .maxReconnects(-1)
                 .reconnectWait(Duration.ofMillis(500))
                 .reconnectJitter(Duration.ofMillis(100))
-                .connectionTimeout(timeout)
+                // one attempt; the client's socket write timeout (1 min) must stay above it
+                .connectionTimeout(timeout.compareTo(MAX_CONNECT) > 0 ? MAX_CONNECT : timeout)
                 .pingInterval(Duration.ofSeconds(10))
                 .connectionListener(listener)
                 .errorListener(errors);

@@ -21,6 +21,18 @@ public class ConnectionSettingsTest {
     }
 
     @Test
+    public void theClientTakesTheOptionsForAnyTimeout() {
+        // the runtime's default timeout is 60 s: a connection timeout that long is refused by the client
+        for (int seconds : new int[] { 1, 60, 3600 }) {
+            io.nats.client.Options o = ConnectionSettings.of(Map.of()).options("p", java.time.Duration.ofSeconds(
+                    seconds), (c, e) -> {
+                    }, new io.nats.client.ErrorListener() {
+                    });
+            assertTrue(o.getConnectionTimeout().compareTo(ConnectionSettings.MAX_CONNECT) <= 0);
+        }
+    }
+
+    @Test
     public void credentialsInTheAddressAreNeverShown() {
         ConnectionSettings s = ConnectionSettings.of(Map.of("addr", "nats://alice:s3cret@h:4222"));
         assertEquals("nats://***@h:4222", s.toString());
