@@ -1,0 +1,235 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import javax.sql.DataSource;
+
+import org.osgi.service.jdbc.DataSourceFactory;
+import org.osgijobs.api.JobsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The database of the {@code jobs.jdbc} configuration: a HikariCP pool over the data source that the database's
+ * {@link DataSourceFactory} makes, its {@link Dialect}, and the jobs table, created on first use. Shared by all jdbc
+ * pipelines of a runtime; closed when the configuration or the driver goes.
+ */
+final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final ConnectionSettings settings;
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final AtomicReference<CompletableFuture<Void>> schema = new AtomicReference<>();
+
+    private Database(ConnectionSettings settings, Dialect dialect, HikariDataSource pool) {
+        this.settings = settings;
+        this.dialect = dialect;
+        this.pool = pool;
+    }
+
+    /**
+     * Builds the pool without connecting: the first connection is made by the first pipeline.
+     *
+     * @throws JobsException naming the URL (without password) when the database is not supported or the factory
+     *         refuses the settings
+     */
+    static Database open(ConnectionSettings settings, DataSourceFactory factory) {
+        Dialect dialect = dialectOf(settings);
+        Properties props = new Properties();
+        props.putAll(dialect.dataSourceProperties());
+        props.setProperty(DataSourceFactory.JDBC_URL, settings.url());
+        if (!settings.user().isEmpty()) {
+            props.setProperty(DataSourceFactory.JDBC_USER, settings.user());
+        }
+        if (!settings.password().isEmpty()) {
+            props.setProperty(DataSourceFactory.JDBC_PASSWORD, settings.password());
+        }
+        DataSource source;
+        try {
+            source = factory.createDataSource(props);
+        } catch (SQLException | RuntimeException e) {
+            throw new JobsException(JobsException.Kind.BAD_INPUT, ConnectionSettings.PID + ": database "
+                    + settings.describe() + ": the JDBC driver refuses the settings: " + e.getMessage(), e);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(source);
+        config.setPoolName("jobs-jdbc-" + POOLS.incrementAndGet());
+        config.setMaximumPoolSize(settings.poolSize());
+        config.setMinimumIdle(Math.min(2, settings.poolSize()));
+        config.setAutoCommit(false);
+        config.setConnectionTimeout(5_000);
+        config.setValidationTimeout(3_000);
+        config.setInitializationFailTimeout(-1); // no connection now: the pipelines report a database that is away
+        config.setThreadFactory(task -> {
+            Thread thread = new Thread(task, "jobs-jdbc-pool");
+            thread.setDaemon(true);
+            return thread;
+        });
+        return new Database(settings, dialect, new HikariDataSource(config));
+    }
+
+    private static Dialect dialectOf(ConnectionSettings settings) {
+        if (settings.url().startsWith("jdbc:postgresql:")) {
+            return new PostgresDialect();
+        }
+        throw new JobsException(JobsException.Kind.BAD_INPUT, ConnectionSettings.PID + ": database "
+                + settings.describe() + " is not supported: only PostgreSQL (jdbc:postgresql:) is, for now");
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    String table() {
+        return settings.table();
+    }
+
+    /** @return the URL without password and the user: how messages name the database */
+    String describe() {
+        return settings.describe();
+    }
+
+    /** @return a pooled connection, not in auto-commit mode */
+    Connection connection() throws SQLException {
+        return pool.getConnection();
+    }
+
+    /**
+     * Creates the table on first use (and checks the one that is there), once per pool; a failed attempt is tried
+     * again by the next caller. Callers wait at most the given time.
+     *
+     * @throws JobsException naming the database and what is wrong with it
+     */
+    void ensureSchema(int timeoutSeconds) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> current = schema.compareAndExchange(null, mine);
+        if (current == null) {
+            current = mine;
+            try {
+                createSchema();
+                mine.complete(null);
+            } catch (JobsException e) {
+                schema.set(null);
+                mine.completeExceptionally(e);
+            }
+        }
+        try {
+            current.get(timeoutSeconds, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw (JobsException) e.getCause();
+        } catch (TimeoutException e) {
+            throw new JobsException(JobsException.Kind.UNAVAILABLE, "database " + describe() + ": the table "
+                    + table() + " was not ready within " + timeoutSeconds + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new JobsException(JobsException.Kind.UNAVAILABLE, "interrupted while the table was set up");
+        }
+    }
+
+    private void createSchema() {
+        String table = table();
+        String step = "connect";
+        try (Connection c = connection(); Statement s = c.createStatement()) {
+            try {
+                step = "lock the schema";
+                s.execute(dialect.schemaLock(table));
+                step = "create the table " + table + "_version";
+                s.execute(dialect.createVersionTable(table));
+                int version = 0;
+                step = "read " + table + "_version";
+                try (ResultSet rs = s.executeQuery(dialect.readVersion(table))) {
+                    if (rs.next()) {
+                        version = rs.getInt(1);
+                    }
+                }
+                if (version > Dialect.SCHEMA_VERSION) {
+                    throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table "
+                            + table + " has schema version " + version + ", written by a newer driver-jdbc; this one"
+                            + " knows version " + Dialect.SCHEMA_VERSION);
+                }
+                step = "create the table " + table;
+                s.execute(dialect.createJobsTable(table));
+                step = "check the columns of " + table;
+                try {
+                    s.executeQuery(dialect.probeColumns(table)).close();
+                } catch (SQLException e) {
+                    throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table "
+                            + table + " is not a jobs table of this driver (" + reason(e) + "); name another"
+                            + " table with the 'table' option of " + ConnectionSettings.PID + ", or drop it", e);
+                }
+                for (String index : dialect.createIndexes(table)) {
+                    step = "create an index: " + index;
+                    s.execute(index);
+                }
+                if (version == 0) {
+                    step = "write the schema version";
+                    try (var insert = c.prepareStatement(dialect.insertVersion(table))) {
+                        insert.setInt(1, Dialect.SCHEMA_VERSION);
+                        insert.executeUpdate();
+                    }
+                }
+                c.commit();
+                if (version == 0) {
+                    LOG.info("jdbc driver: table {} ready in {} (schema version {})", table, describe(),
+                            Dialect.SCHEMA_VERSION);
+                }
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw error("cannot " + step, e);
+        }
+    }
+
+    /** @return an error naming the database (no password), what failed, and the database's reason */
+    JobsException error(String what, SQLException e) {
+        return new JobsException(JobsException.Kind.UNAVAILABLE, "database " + describe() + ": " + what + ": "
+                + reason(e), e);
+    }
+
+    /** @return the most telling message of the exception's causes (the driver's, rather than the pool's) */
+    static String reason(Throwable e) {
+        Throwable best = e;
+        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+            if (t instanceof SQLException && !t.getClass().getName().startsWith("java.sql.SQLTransient")) {
+                best = t;
+            } else if (t instanceof java.io.IOException && best == e) {
+                best = t;
+            }
+            if (t.getCause() == null) {
+                break;
+            }
+        }
+        String message = best.getMessage();
+        return message == null ? best.getClass().getSimpleName() : message.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // the connection is broken: the pool drops it
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,77 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The SQL that differs between databases, one implementation per database; every statement names the table it is
+ * given (a plain SQL name, checked by {@link ConnectionSettings}). Times are the database's own clock ({@code now()}),
+ * so that runtimes whose clocks differ agree on leases and delays.
+ */
+interface Dialect {
+
+    /** The schema version this driver writes and reads. */
+    int SCHEMA_VERSION = 1;
+
+    /** @return the database's name, for messages */
+    String name();
+
+    /** @return properties for the database's {@code DataSourceFactory}, besides url, user and password */
+    Map<String, String> dataSourceProperties();
+
+    /** @return a statement run first in the schema's transaction that serialises runtimes creating it at once */
+    String schemaLock(String table);
+
+    /** @return creates the version table when missing */
+    String createVersionTable(String table);
+
+    /** @return reads the version: one row, one int column, or no row */
+    String readVersion(String table);
+
+    /** @return writes the version (one int parameter) */
+    String insertVersion(String table);
+
+    /** @return creates the jobs table when missing */
+    String createJobsTable(String table);
+
+    /** @return the indexes, created when missing */
+    List<String> createIndexes(String table);
+
+    /** @return selects every column the driver uses and no row: fails on a table of another shape */
+    String probeColumns(String table);
+
+    /**
+     * @return the insert of one job; parameters: pipeline, job_id, name, priority, delay seconds (a double), payload,
+     *         headers (JSON), auto_ack, attempt
+     */
+    String insert(String table);
+
+    /**
+     * @return claims ready rows in priority-then-FIFO order, skipping rows other transactions hold, and leases them;
+     *         parameters: pipeline, limit, locked_by, lease seconds (a double). Columns returned: id, job_id, name,
+     *         priority, run_at, payload, headers, auto_ack, attempt, reclaimed (whether an expired lease was taken over); in
+     *         any order (the caller sorts)
+     */
+    String claim(String table);
+
+    /** @return rewrites a reclaimed row's headers and attempt; parameters: headers, attempt, id */
+    String updateHeaders(String table);
+
+    /** @return deletes a settled row this runtime holds; parameters: id, locked_by */
+    String delete(String table);
+
+    /**
+     * @return stores a requeued row again in place, unlocked; parameters: delay seconds (a double), headers, attempt,
+     *         id, locked_by
+     */
+    String requeue(String table);
+
+    /** @return unlocks a row this runtime holds and did not run; parameters: id, locked_by */
+    String release(String table);
+
+    /** @return extends the lease of every row this runtime holds; parameters: lease seconds (a double), locked_by */
+    String renew(String table);
+
+    /** @return counts of the pipeline's rows: columns ready, delayed, taken; parameter: pipeline */
+    String counts(String table);
+}

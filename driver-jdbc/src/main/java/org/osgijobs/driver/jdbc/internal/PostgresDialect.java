@@ -1,0 +1,126 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * PostgreSQL (12 or later). Claiming is one statement: a CTE picks the rows with {@code FOR UPDATE SKIP LOCKED} in
+ * the claim index's order, and an UPDATE of those rows sets the lease, returning them with whether their previous
+ * lease had expired. Batched inserts are rewritten by pgjdbc into multi-row inserts ({@code reWriteBatchedInserts}).
+ */
+final class PostgresDialect implements Dialect {
+    private static final String READY = "(locked_until IS NULL OR locked_until < now())";
+
+    @Override
+    public String name() {
+        return "PostgreSQL";
+    }
+
+    @Override
+    public Map<String, String> dataSourceProperties() {
+        return Map.of("reWriteBatchedInserts", "true", "ApplicationName", "osgi-jobs");
+    }
+
+    @Override
+    public String schemaLock(String table) {
+        return "SELECT pg_advisory_xact_lock(hashtext('osgijobs:' || current_schema() || '." + table + "'))";
+    }
+
+    @Override
+    public String createVersionTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + "_version (version INTEGER NOT NULL)";
+    }
+
+    @Override
+    public String readVersion(String table) {
+        return "SELECT max(version) FROM " + table + "_version";
+    }
+
+    @Override
+    public String insertVersion(String table) {
+        return "INSERT INTO " + table + "_version (version) VALUES (?)";
+    }
+
+    @Override
+    public String createJobsTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + " (\n"
+                + "  id           BIGSERIAL PRIMARY KEY,\n"
+                + "  pipeline     TEXT NOT NULL,\n"
+                + "  job_id       TEXT NOT NULL,\n"
+                + "  name         TEXT NOT NULL,\n"
+                + "  priority     BIGINT NOT NULL,\n"
+                + "  run_at       TIMESTAMPTZ NOT NULL,\n"
+                + "  payload      BYTEA NOT NULL,\n"
+                + "  headers      TEXT NOT NULL,\n"
+                + "  auto_ack     BOOLEAN NOT NULL,\n"
+                + "  attempt      INTEGER NOT NULL DEFAULT 1,\n"
+                + "  locked_by    TEXT,\n"
+                + "  locked_until TIMESTAMPTZ,\n"
+                + "  created_at   TIMESTAMPTZ NOT NULL DEFAULT now()\n"
+                + ")";
+    }
+
+    @Override
+    public List<String> createIndexes(String table) {
+        return List.of(
+                "CREATE INDEX IF NOT EXISTS " + table + "_claim ON " + table + " (pipeline, priority, run_at, id)",
+                "CREATE INDEX IF NOT EXISTS " + table + "_locked ON " + table + " (locked_by)"
+                        + " WHERE locked_by IS NOT NULL");
+    }
+
+    @Override
+    public String probeColumns(String table) {
+        return "SELECT id, pipeline, job_id, name, priority, run_at, payload, headers, auto_ack, attempt, locked_by,"
+                + " locked_until, created_at FROM " + table + " WHERE false";
+    }
+
+    @Override
+    public String insert(String table) {
+        return "INSERT INTO " + table + " (pipeline, job_id, name, priority, run_at, payload, headers, auto_ack,"
+                + " attempt) VALUES (?, ?, ?, ?, now() + ? * interval '1 second', ?, ?, ?, ?)";
+    }
+
+    @Override
+    public String claim(String table) {
+        return "WITH picked AS (SELECT id, locked_until IS NOT NULL AS reclaimed FROM " + table
+                + " WHERE pipeline = ? AND run_at <= now() AND " + READY
+                + " ORDER BY priority, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
+                + " UPDATE " + table + " j SET locked_by = ?, locked_until = now() + ? * interval '1 second'"
+                + " FROM picked WHERE j.id = picked.id"
+                + " RETURNING j.id, j.job_id, j.name, j.priority, j.run_at, j.payload, j.headers, j.auto_ack,"
+                + " j.attempt, picked.reclaimed";
+    }
+
+    @Override
+    public String updateHeaders(String table) {
+        return "UPDATE " + table + " SET headers = ?, attempt = ? WHERE id = ?";
+    }
+
+    @Override
+    public String delete(String table) {
+        return "DELETE FROM " + table + " WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String requeue(String table) {
+        return "UPDATE " + table + " SET run_at = now() + ? * interval '1 second', headers = ?, attempt = ?,"
+                + " locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String release(String table) {
+        return "UPDATE " + table + " SET locked_by = NULL, locked_until = NULL WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String renew(String table) {
+        return "UPDATE " + table + " SET locked_until = now() + ? * interval '1 second' WHERE locked_by = ?";
+    }
+
+    @Override
+    public String counts(String table) {
+        return "SELECT count(*) FILTER (WHERE " + READY + " AND run_at <= now()),"
+                + " count(*) FILTER (WHERE " + READY + " AND run_at > now()),"
+                + " count(*) FILTER (WHERE NOT " + READY + ") FROM " + table + " WHERE pipeline = ?";
+    }
+}

@@ -1,0 +1,279 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.Message;
+
+/**
+ * The one thread that writes a pipeline's rows: pushes (inserts) and settlements (deletes, requeues, releases of
+ * claimed rows that did not run). Whatever piles up while a transaction runs goes into the next one, as JDBC batches
+ * (pgjdbc sends the inserts as multi-row inserts), so no producer or worker thread waits on the database and the
+ * number of transactions adapts to the load. A push completes when the transaction holding it committed.
+ * <p>
+ * A failed transaction fails its pushes (their producers are told) and keeps its settlements for the next one: the
+ * rows stay leased meanwhile, and a settlement never written only means the job runs again after its lease.
+ */
+final class Writer {
+    static final int MAX_BATCH = 1_000;
+    private static final long RETRY_MILLIS = 1_000;
+
+    /** What the driver learns of each transaction. Called on the writer's thread, under no lock of the writer. */
+    interface Listener {
+        /**
+         * @param freed    claimed rows no longer held by this runtime (settled or released) now committed
+         * @param inserted whether new rows were committed
+         */
+        void written(int freed, boolean inserted);
+
+        /** A transaction failed; the next may succeed. */
+        void writeFailed(JobsException failure);
+    }
+
+    private sealed interface Op permits Insert, Settle {
+    }
+
+    private record Insert(Message message, long priority, CompletableFuture<Void> done) implements Op {
+    }
+
+    /** A delete ({@code requeue == false}), an in-place requeue, or a release ({@code release == true}). */
+    private record Settle(long rowId, Kind kind, int delay, String headers, int attempt) implements Op {
+    }
+
+    enum Kind {
+        DELETE, REQUEUE, RELEASE
+    }
+
+    private final Database db;
+    private final String pipeline;
+    private final String lockedBy;
+    private final int timeoutSeconds;
+    private final Listener listener;
+    private final Thread thread;
+
+    // guarded by this
+    private final ArrayDeque<Op> pending = new ArrayDeque<>();
+    private boolean closing;
+    private boolean halted;
+
+    Writer(Database db, String pipeline, String lockedBy, int timeoutSeconds, Listener listener) {
+        this.db = db;
+        this.pipeline = pipeline;
+        this.lockedBy = lockedBy;
+        this.timeoutSeconds = timeoutSeconds;
+        this.listener = listener;
+        this.thread = new Thread(this::run, "jobs-jdbc-writer-" + pipeline);
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** @return completes when the row is committed, or exceptionally naming the database */
+    CompletableFuture<Void> insert(Message message, long priority) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        synchronized (this) {
+            if (closing) {
+                done.completeExceptionally(new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '" + pipeline
+                        + "': the jdbc driver is stopped"));
+                return done;
+            }
+            pending.add(new Insert(message, priority, done));
+            notifyAll();
+        }
+        return done;
+    }
+
+    /** @return whether the settlement was taken (not after {@link #close}) */
+    boolean delete(long rowId) {
+        return add(new Settle(rowId, Kind.DELETE, 0, null, 0));
+    }
+
+    boolean requeue(long rowId, int delay, String headers, int attempt) {
+        return add(new Settle(rowId, Kind.REQUEUE, delay, headers, attempt));
+    }
+
+    boolean release(long rowId) {
+        return add(new Settle(rowId, Kind.RELEASE, 0, null, 0));
+    }
+
+    private synchronized boolean add(Op op) {
+        if (closing) {
+            return false;
+        }
+        pending.add(op);
+        notifyAll();
+        return true;
+    }
+
+    /** Writes what is pending, then ends the thread; waits for it up to the given time. */
+    void close(long timeout, TimeUnit unit) throws InterruptedException {
+        synchronized (this) {
+            closing = true;
+            notifyAll();
+        }
+        thread.join(Math.max(1, unit.toMillis(timeout)));
+    }
+
+    /** What a crash leaves: nothing more is written; pushes not yet committed fail. For tests. */
+    void halt() {
+        List<Op> dropped;
+        synchronized (this) {
+            closing = true;
+            halted = true;
+            dropped = new ArrayList<>(pending);
+            pending.clear();
+            notifyAll();
+        }
+        JobsException gone = new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '" + pipeline
+                + "': the jdbc driver crashed");
+        dropped.forEach(op -> {
+            if (op instanceof Insert insert) {
+                insert.done.completeExceptionally(gone);
+            }
+        });
+    }
+
+    private void run() {
+        while (true) {
+            List<Op> batch = new ArrayList<>();
+            synchronized (this) {
+                while (!closing && pending.isEmpty()) {
+                    try {
+                        wait();
+                    } catch (InterruptedException e) {
+                        closing = true;
+                    }
+                }
+                if (halted || closing && pending.isEmpty()) {
+                    return;
+                }
+                while (!pending.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(pending.poll());
+                }
+            }
+            try {
+                int freed = write(batch);
+                boolean inserted = false;
+                for (Op op : batch) {
+                    if (op instanceof Insert insert) {
+                        insert.done.complete(null);
+                        inserted = true;
+                    }
+                }
+                listener.written(freed, inserted);
+            } catch (SQLException e) {
+                failed(batch, db.error("cannot write to the table " + db.table(), e));
+            } catch (RuntimeException e) {
+                failed(batch, new JobsException(JobsException.Kind.UNAVAILABLE, "database " + db.describe()
+                        + ": cannot write to the table " + db.table() + ": " + e, e));
+            }
+        }
+    }
+
+    private void failed(List<Op> batch, JobsException cause) {
+        JobsException refused = new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '" + pipeline + "': "
+                + cause.getMessage(), cause.getCause());
+        List<Settle> kept = new ArrayList<>();
+        for (Op op : batch) {
+            if (op instanceof Insert insert) {
+                insert.done.completeExceptionally(refused);
+            } else {
+                kept.add((Settle) op);
+            }
+        }
+        listener.writeFailed(refused);
+        synchronized (this) {
+            if (!closing) {
+                for (int i = kept.size() - 1; i >= 0; i--) {
+                    pending.addFirst(kept.get(i));
+                }
+                try {
+                    wait(RETRY_MILLIS); // the database is away: try the settlements again a little later
+                } catch (InterruptedException e) {
+                    closing = true;
+                }
+            }
+        }
+    }
+
+    /** @return how many held rows the transaction let go */
+    private int write(List<Op> batch) throws SQLException {
+        Dialect dialect = db.dialect();
+        String table = db.table();
+        int freed = 0;
+        try (Connection c = db.connection()) {
+            try {
+                List<Insert> inserts = new ArrayList<>();
+                List<Settle> deletes = new ArrayList<>();
+                List<Settle> requeues = new ArrayList<>();
+                List<Settle> releases = new ArrayList<>();
+                for (Op op : batch) {
+                    if (op instanceof Insert insert) {
+                        inserts.add(insert);
+                    } else {
+                        Settle s = (Settle) op;
+                        (s.kind == Kind.DELETE ? deletes : s.kind == Kind.REQUEUE ? requeues : releases).add(s);
+                    }
+                }
+                if (!inserts.isEmpty()) {
+                    try (PreparedStatement ps = c.prepareStatement(dialect.insert(table))) {
+                        ps.setQueryTimeout(timeoutSeconds);
+                        for (Insert insert : inserts) {
+                            Message m = insert.message;
+                            ps.setString(1, pipeline);
+                            ps.setString(2, m.id());
+                            ps.setString(3, m.name());
+                            ps.setLong(4, insert.priority);
+                            ps.setDouble(5, m.delay());
+                            ps.setBytes(6, m.payload());
+                            ps.setString(7, HeadersJson.write(m.headers()));
+                            ps.setBoolean(8, m.autoAck());
+                            ps.setInt(9, Attempts.of(m.headers()));
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
+                freed += settle(c, dialect.delete(table), deletes);
+                freed += settle(c, dialect.requeue(table), requeues);
+                freed += settle(c, dialect.release(table), releases);
+                c.commit();
+                return freed;
+            } catch (SQLException | RuntimeException e) {
+                Database.rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    private int settle(Connection c, String sql, List<Settle> ops) throws SQLException {
+        if (ops.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(timeoutSeconds);
+            for (Settle s : ops) {
+                int i = 1;
+                if (s.kind == Kind.REQUEUE) {
+                    ps.setDouble(i++, s.delay);
+                    ps.setString(i++, s.headers);
+                    ps.setInt(i++, s.attempt);
+                }
+                ps.setLong(i++, s.rowId);
+                ps.setString(i, lockedBy);
+                ps.addBatch();
+            }
+            ps.executeBatch(); // a row that another runtime took over (this lease expired) is left to it
+        }
+        return ops.size();
+    }
+}

@@ -1,0 +1,108 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.Test;
+import org.osgijobs.api.JobsException;
+import org.osgijobs.testing.PostgresServer;
+import org.osgijobs.testing.TestQueue;
+import org.postgresql.osgi.PGDataSourceFactory;
+
+/** What a user gets wrong: each is a pipeline error naming the database without its password. */
+public class JdbcBadInputTest extends JdbcFixture {
+    private static final String SECRET = "s3cret-Pa55";
+
+    @Test
+    public void anUnreachableDatabaseIsNamedWithoutItsPassword() {
+        JobsException e = refused(new JdbcConstructor(Map.of("url", "jdbc:postgresql://127.0.0.1:1/test?password="
+                + SECRET, "user", "postgres", "password", SECRET), List.of(new PGDataSourceFactory())));
+        assertEquals(JobsException.Kind.UNAVAILABLE, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline '" + pipeline + "': database"
+                + " jdbc:postgresql://127.0.0.1:1/test?password=*** (user postgres): cannot connect: "));
+        assertTrue(e.getMessage(), e.getMessage().contains("refused"));
+    }
+
+    @Test
+    public void wrongCredentialsAreNamed() {
+        JobsException e = refused(new JdbcConstructor(connection("user", "no_such_user", "password", SECRET),
+                List.of(new PGDataSourceFactory())));
+        assertTrue(e.getMessage(), e.getMessage().contains("(user no_such_user): cannot connect: "));
+        assertTrue(e.getMessage(), e.getMessage().contains("\"no_such_user\""));
+    }
+
+    @Test
+    public void aTableOfAnotherShapeIsRefused() throws Exception {
+        try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + schema + ".orders (id INTEGER PRIMARY KEY, customer TEXT)");
+        }
+        JobsException e = refused(runtime("table", "orders"));
+        assertEquals(JobsException.Kind.REJECTED, e.kind());
+        assertTrue(e.getMessage(), e.getMessage().contains("the table orders is not a jobs table of this driver ("));
+        assertTrue(e.getMessage(), e.getMessage().contains("name another table with the 'table' option of jobs.jdbc"));
+        try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT id, customer FROM " + schema + ".orders"); // left as it was
+        }
+    }
+
+    @Test
+    public void malformedSettingsAndOptionsAreNamed() {
+        assertMessage(refused(new JdbcConstructor(Map.of(), List.of(new PGDataSourceFactory()))),
+                "jobs.jdbc: option 'url' is required");
+        assertMessage(refused(runtime("pool_size", "1")), "option 'pool_size' must be an integer from 2 to 1000");
+        assertMessage(refused(runtime("table", "jobs; DROP TABLE x")), "option 'table' must be a plain SQL name");
+        assertMessage(refused(new JdbcConstructor(Map.of("url", "jdbc:mariadb://127.0.0.1:3306/test"),
+                List.of(new PGDataSourceFactory()))), "no JDBC driver in the framework accepts the URL");
+        JdbcConstructor runtime = runtime();
+        for (String[] option : new String[][] {{"prefetch", "0"}, {"lease", "1"}, {"poll_interval", "soon"}}) {
+            try {
+                runtime.create(context(pipeline(option), new TestQueue(pipeline, 10)));
+                fail("accepted " + option[0] + "=" + option[1]);
+            } catch (JobsException e) {
+                assertEquals(JobsException.Kind.BAD_INPUT, e.kind());
+                assertMessage(e, "option '" + option[0] + "' must be ");
+            }
+        }
+    }
+
+    @Test
+    public void noPasswordReachesTheLog() throws Exception {
+        anUnreachableDatabaseIsNamedWithoutItsPassword();
+        wrongCredentialsAreNamed();
+        Path log = Path.of(System.getProperty("org.slf4j.simpleLogger.logFile", "none"));
+        if (Files.exists(log)) {
+            String text = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue("the log has the settings", text.contains("jdbc driver ready"));
+            assertFalse("the password is in " + log, text.contains(SECRET));
+        }
+        assertFalse(ConnectionSettings.of(Map.of("url", "jdbc:postgresql://u:" + SECRET + "@h/db", "password",
+                SECRET)).toString().contains(SECRET));
+    }
+
+    private JobsException refused(JdbcConstructor runtime) {
+        runtimes.add(runtime);
+        try {
+            runtime.create(context(pipeline(), new TestQueue(pipeline, 10)));
+        } catch (JobsException e) {
+            assertFalse(e.getMessage(), e.getMessage().contains(SECRET));
+            System.out.println("refused: " + e.getMessage());
+            return e;
+        }
+        fail("the pipeline was built");
+        return null;
+    }
+
+    private static void assertMessage(JobsException e, String part) {
+        assertTrue(e.getMessage(), e.getMessage().contains(part));
+    }
+}
