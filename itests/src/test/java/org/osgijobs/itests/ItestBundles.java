@@ -141,6 +141,14 @@ public final class ItestBundles {
     }
 
     /**
+     * @return the JDBC driver bundle (it embeds HikariCP) with the OSGi JDBC service package and PostgreSQL's JDBC
+     *         driver, which registers a {@code DataSourceFactory} when that package is there (so it comes first)
+     */
+    public static Option jdbcDriver() {
+        return composite(bundleOf("org.osgi.service.jdbc"), bundleOf("postgresql"), bundleOf("driver-jdbc"));
+    }
+
+    /**
      * @return the tests' shared helpers ({@code org.osgijobs.testing}: Ledger, proxies, broker checks), which the
      *         probe imports; its RabbitMQ client import is optional, so install the client bundle before it where
      *         a test uses {@code RabbitMqClient}
