@@ -148,15 +148,29 @@ final class Database implements AutoCloseable {
             try {
                 step = "lock the schema";
                 s.execute(dialect.schemaLock(table));
-                step = "create the table " + table + "_version";
-                s.execute(dialect.createVersionTable(table));
+                step = "look for the table " + table + "_version";
+                boolean versioned;
+                try (ResultSet rs = s.executeQuery(dialect.versionTableExists(table))) {
+                    versioned = rs.next() && rs.getBoolean(1);
+                }
                 int version = 0;
-                step = "read " + table + "_version";
-                try (ResultSet rs = s.executeQuery(dialect.readVersion(table))) {
-                    if (rs.next()) {
-                        version = rs.getInt(1);
+                if (versioned) {
+                    step = "read " + table + "_version";
+                    try (ResultSet rs = s.executeQuery(dialect.readVersion(table))) {
+                        if (rs.next()) {
+                            version = rs.getInt(1);
+                        }
                     }
                 }
+                if (version == Dialect.SCHEMA_VERSION) {
+                    // created already (by a runtime or a DBA): no DDL, so that a user without CREATE rights works
+                    step = "check the columns of " + table;
+                    probe(s, table);
+                    c.commit();
+                    return;
+                }
+                step = "create the table " + table + "_version";
+                s.execute(dialect.createVersionTable(table));
                 if (version > Dialect.SCHEMA_VERSION) {
                     throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table "
                             + table + " has schema version " + version + ", written by a newer driver-jdbc; this one"
@@ -165,13 +179,7 @@ final class Database implements AutoCloseable {
                 step = "create the table " + table;
                 s.execute(dialect.createJobsTable(table));
                 step = "check the columns of " + table;
-                try {
-                    s.executeQuery(dialect.probeColumns(table)).close();
-                } catch (SQLException e) {
-                    throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table "
-                            + table + " is not a jobs table of this driver (" + reason(e) + "); name another"
-                            + " table with the 'table' option of " + ConnectionSettings.PID + ", or drop it", e);
-                }
+                probe(s, table);
                 for (String index : dialect.createIndexes(table)) {
                     step = "create an index: " + index;
                     s.execute(index);
@@ -194,6 +202,16 @@ final class Database implements AutoCloseable {
             }
         } catch (SQLException e) {
             throw error("cannot " + step, e);
+        }
+    }
+
+    private void probe(Statement s, String table) {
+        try {
+            s.executeQuery(dialect.probeColumns(table)).close();
+        } catch (SQLException e) {
+            throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table " + table
+                    + " is not a jobs table of this driver (" + reason(e) + "); name another table with the 'table'"
+                    + " option of " + ConnectionSettings.PID + ", or drop it", e);
         }
     }
 

@@ -22,6 +22,9 @@ interface Dialect {
     /** @return a statement run first in the schema's transaction that serialises runtimes creating it at once */
     String schemaLock(String table);
 
+    /** @return one row with one boolean column: whether the version table exists (no parameter) */
+    String versionTableExists(String table);
+
     /** @return creates the version table when missing */
     String createVersionTable(String table);
 

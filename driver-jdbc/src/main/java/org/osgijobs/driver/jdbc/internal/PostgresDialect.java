@@ -27,6 +27,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String versionTableExists(String table) {
+        return "SELECT to_regclass('" + table + "_version') IS NOT NULL";
+    }
+
+    @Override
     public String createVersionTable(String table) {
         return "CREATE TABLE IF NOT EXISTS " + table + "_version (version INTEGER NOT NULL)";
     }

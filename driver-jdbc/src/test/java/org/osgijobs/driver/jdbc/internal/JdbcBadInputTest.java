@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.Test;
+import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.testing.PostgresServer;
 import org.osgijobs.testing.TestQueue;
@@ -52,6 +53,40 @@ public class JdbcBadInputTest extends JdbcFixture {
         assertTrue(e.getMessage(), e.getMessage().contains("name another table with the 'table' option of jobs.jdbc"));
         try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
             s.execute("SELECT id, customer FROM " + schema + ".orders"); // left as it was
+        }
+    }
+
+    @Test
+    public void aUserWithoutTheRightToCreateTheTableIsToldSoAndWorksOnATableCreatedForIt() throws Exception {
+        String role = "jobs_limited_" + schema.substring(schema.length() - 8);
+        try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + role + " LOGIN");
+            s.execute("GRANT USAGE ON SCHEMA " + schema + " TO " + role);
+        }
+        try {
+            JobsException e = refused(runtime("user", role, "table", "limited_jobs"));
+            assertMessage(e, "(user " + role + "): cannot create the table limited_jobs_version: ERROR: permission"
+                    + " denied for schema " + schema);
+            // created by a user who may, then granted the plain rights: the driver needs no DDL any more
+            TestQueue queue = queue();
+            driver(runtime("table", "limited_jobs"), queue).stop();
+            try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
+                s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".limited_jobs, " + schema
+                        + ".limited_jobs_version TO " + role);
+                s.execute("GRANT USAGE ON SEQUENCE " + schema + ".limited_jobs_id_seq TO " + role);
+            }
+            JdbcDriver limited = running(runtime("user", role, "table", "limited_jobs"), queue);
+            push(limited, message("by-limited").build());
+            Job job = take(queue, 1).get(0);
+            assertEquals("by-limited", job.name());
+            job.settle(org.osgijobs.api.driver.Settlement.ack());
+        } finally {
+            runtimes.forEach(JdbcConstructor::deactivate);
+            runtimes.clear();
+            try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
+                s.execute("DROP OWNED BY " + role);
+                s.execute("DROP ROLE " + role);
+            }
         }
     }
 
