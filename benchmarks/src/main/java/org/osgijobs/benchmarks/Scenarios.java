@@ -15,11 +15,15 @@ final class Scenarios {
                 new MemoryThroughputScenario("memory-mixed", 500_000, JobMix.MIXED),
                 new AmqpScenario(),
                 new FootprintScenario(),
-                new WorkerScalingScenario());
+                new WorkerScalingScenario(),
+                new LocalScenario(LocalFileBaseline.Sync.ALWAYS, 2_000),
+                new LocalScenario(LocalFileBaseline.Sync.BATCH, 100_000),
+                new LocalScenario(LocalFileBaseline.Sync.NONE, 100_000));
     }
 
     /**
-     * @param names scenario names; empty for all
+     * @param names scenario names, or the first part of names before a {@code -} for all of a group ({@code local}
+     *              selects {@code local-always}, {@code local-batch} and {@code local-none}); empty for all
      * @return the scenarios, in the order given
      * @throws IllegalArgumentException naming an unknown scenario and the known ones
      */
@@ -30,9 +34,15 @@ final class Scenarios {
         }
         List<Scenario> selected = new ArrayList<>();
         for (String name : names) {
-            selected.add(all.stream().filter(s -> s.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("unknown scenario '" + name + "'; known: "
-                            + all.stream().map(Scenario::name).collect(Collectors.joining(", ")))));
+            List<Scenario> named = all.stream().filter(s -> s.name().equals(name)).toList();
+            if (named.isEmpty()) {
+                named = all.stream().filter(s -> s.name().startsWith(name + "-")).toList();
+            }
+            if (named.isEmpty()) {
+                throw new IllegalArgumentException("unknown scenario '" + name + "'; known: "
+                        + all.stream().map(Scenario::name).collect(Collectors.joining(", ")));
+            }
+            selected.addAll(named);
         }
         return selected;
     }

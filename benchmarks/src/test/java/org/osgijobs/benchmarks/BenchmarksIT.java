@@ -52,6 +52,23 @@ public class BenchmarksIT {
     }
 
     @Test
+    public void localScenariosRunOnTheRealBundles() throws Exception {
+        try (Progress progress = new Progress(System.err, false)) {
+            List<Scenario> local = Scenarios.select(List.of("local"));
+            assertEquals(List.of("local-always", "local-batch", "local-none"),
+                    local.stream().map(Scenario::name).toList());
+            for (Scenario scenario : local) {
+                Result result = scenario.run(settings, progress);
+                assertEquals(result.notes(), "ok", result.status());
+                assertTrue(result.product().jobsPerS() > 0);
+                assertTrue(result.baseline().jobsPerS() > 0);
+                assertTrue("bytes on disk measured", result.product().bytesPerJob() > 0);
+                assertTrue("the baseline wrote its records", result.baseline().bytesPerJob() > 0);
+            }
+        }
+    }
+
+    @Test
     public void amqpScenarioRunsAgainstTheBroker() throws Exception {
         String unreachable = new Broker(settings.amqpUri()).unreachable();
         if (unreachable != null) {

@@ -17,8 +17,8 @@ public class CommandLineTest {
         CommandLine command = CommandLine.parse(new String[0], TARGET);
 
         assertEquals(CommandLine.Action.RUN, command.action());
-        assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "memory-footprint", "memory-workers"),
-                command.scenarios().stream().map(Scenario::name).toList());
+        assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "memory-footprint", "memory-workers",
+                "local-always", "local-batch", "local-none"), command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());
         assertEquals(1_000_000, command.settings().jobs(1_000_000));
@@ -38,6 +38,15 @@ public class CommandLineTest {
         assertEquals(10_000, command.settings().jobs(1_000_000));
         assertEquals(1, command.settings().jobs(10));
         assertEquals("amqp://u:p@host:5672/v", command.settings().amqpUri());
+    }
+
+    @Test
+    public void aGroupNameSelectsTheScenariosOfTheGroup() {
+        CommandLine command = CommandLine.parse(new String[] { "local", "memory-noop" }, TARGET);
+
+        assertEquals(List.of("local-always", "local-batch", "local-none", "memory-noop"),
+                command.scenarios().stream().map(Scenario::name).toList());
+        assertRefused("unknown scenario 'loc'", "loc");
     }
 
     @Test
