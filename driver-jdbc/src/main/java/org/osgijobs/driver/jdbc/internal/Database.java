@@ -223,16 +223,17 @@ final class Database implements AutoCloseable {
 
     /** @return the most telling message of the exception's causes (the driver's, rather than the pool's) */
     static String reason(Throwable e) {
-        Throwable best = e;
-        for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof SQLException && !t.getClass().getName().startsWith("java.sql.SQLTransient")) {
-                best = t;
-            } else if (t instanceof java.io.IOException && best == e) {
-                best = t;
+        Throwable best = null;
+        Throwable deepest = e;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null
+                    && !t.getClass().getName().startsWith("java.sql.SQLTransient")) {
+                best = t; // the deepest of the database driver's own exceptions
             }
-            if (t.getCause() == null) {
-                break;
-            }
+            deepest = t;
+        }
+        if (best == null) {
+            best = deepest.getMessage() != null ? deepest : e;
         }
         String message = best.getMessage();
         return message == null ? best.getClass().getSimpleName() : message.replaceAll("\\s*\\R\\s*", " ");

@@ -72,6 +72,12 @@ interface Dialect {
     /** @return unlocks a row this runtime holds and did not run; parameters: id, locked_by */
     String release(String table);
 
+    /**
+     * @return unlocks the rows leased to this driver that it does not hold (a claim whose answer was lost);
+     *         parameters: locked_by, the held ids (a JDBC array of bigint)
+     */
+    String releaseOrphans(String table);
+
     /** @return extends the lease of every row this runtime holds; parameters: lease seconds (a double), locked_by */
     String renew(String table);
 

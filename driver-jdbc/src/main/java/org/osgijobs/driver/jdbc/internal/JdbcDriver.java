@@ -58,7 +58,8 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private final Condition wake = lock.newCondition();
     // guarded by lock
     private final ArrayDeque<JdbcJob> notOffered = new ArrayDeque<>();
-    private int held; // claimed rows whose settlement or release is not yet committed: what prefetch bounds
+    // claimed rows whose settlement or release is not yet committed: what prefetch bounds
+    private final java.util.Set<Long> held = new java.util.HashSet<>();
     private boolean consuming;
     private boolean stopped;
     private boolean woken;
@@ -275,15 +276,15 @@ final class JdbcDriver implements Driver, Writer.Listener {
     // ---- the writer's side
 
     @Override
-    public void written(int freed, boolean inserted) {
+    public void written(List<Long> freed, boolean inserted) {
         lock.lock();
         try {
-            held -= freed;
+            freed.forEach(held::remove);
             if (writeFailure != null) {
                 LOG.info("pipeline '{}': database {} writable again", name, db.describe());
                 writeFailure = null;
             }
-            if (freed > 0 || inserted) {
+            if (!freed.isEmpty() || inserted) {
                 wakeLocked();
             }
         } finally {
@@ -311,9 +312,11 @@ final class JdbcDriver implements Driver, Writer.Listener {
         long nextCount = 0;
         boolean again = false;
         long backoff = 0;
+        boolean inDoubt = false;
         while (true) {
             int want;
             boolean renewNow;
+            List<Long> heldNow;
             lock.lock();
             try {
                 long wait = backoff > 0 ? backoff : again ? 0
@@ -332,8 +335,9 @@ final class JdbcDriver implements Driver, Writer.Listener {
                     return;
                 }
                 offerNotOffered();
-                want = consuming && notOffered.isEmpty() ? options.prefetch() - held : 0;
-                renewNow = held > 0 && System.nanoTime() - nextRenew >= 0;
+                want = consuming && notOffered.isEmpty() ? options.prefetch() - held.size() : 0;
+                renewNow = !held.isEmpty() && System.nanoTime() - nextRenew >= 0;
+                heldNow = inDoubt ? new ArrayList<>(held) : null;
             } catch (InterruptedException e) {
                 return;
             } finally {
@@ -341,6 +345,10 @@ final class JdbcDriver implements Driver, Writer.Listener {
             }
             again = false;
             try {
+                if (heldNow != null) {
+                    releaseOrphans(heldNow);
+                    inDoubt = false;
+                }
                 if (want > 0) {
                     List<ClaimedRow> rows = claim(want);
                     hand(rows);
@@ -358,6 +366,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
                 backoff = 0;
                 claimSucceeded();
             } catch (SQLException e) {
+                inDoubt = true; // a claim may have committed without this runtime learning of its rows
                 claimFailed(db.error("cannot claim jobs from the table " + db.table(), e));
                 backoff = Math.min(BACKOFF_MAX_MILLIS, Math.max(backoff * 2, Math.min(1_000,
                         options.pollIntervalMillis())));
@@ -449,8 +458,8 @@ final class JdbcDriver implements Driver, Writer.Listener {
         List<Long> back = new ArrayList<>();
         lock.lock();
         try {
-            held += rows.size();
             for (ClaimedRow row : rows) {
+                held.add(row.id());
                 JdbcJob job = new JdbcJob(this, row.id(), Message.builder(row.name()).id(row.jobId())
                         .payload(row.payload()).headers(readHeaders(row)).pipeline(name).priority(row.priority())
                         .autoAck(row.autoAck()).build(), row.priority());
@@ -470,6 +479,29 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private void offerNotOffered() {
         while (!notOffered.isEmpty() && queue.offer(notOffered.peek())) {
             notOffered.poll();
+        }
+    }
+
+    /**
+     * After a claim failed, its transaction may still have committed: the rows it leased to this driver that the
+     * driver does not hold are unlocked (they never ran, so no attempt is counted), instead of waiting for their lease.
+     */
+    private void releaseOrphans(List<Long> heldNow) throws SQLException {
+        try (Connection c = db.connection()) {
+            try (PreparedStatement ps = c.prepareStatement(db.dialect().releaseOrphans(db.table()))) {
+                ps.setQueryTimeout(options.timeoutSeconds());
+                ps.setString(1, lockedBy);
+                ps.setArray(2, c.createArrayOf("bigint", heldNow.toArray(new Long[0])));
+                int released = ps.executeUpdate();
+                c.commit();
+                if (released > 0) {
+                    LOG.info("pipeline '{}': {} jobs leased by a claim whose answer was lost are ready again", name,
+                            released);
+                }
+            } catch (SQLException | RuntimeException e) {
+                Database.rollbackQuietly(c);
+                throw e;
+            }
         }
     }
 

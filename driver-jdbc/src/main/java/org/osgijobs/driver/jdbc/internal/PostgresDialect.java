@@ -118,6 +118,12 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String releaseOrphans(String table) {
+        return "UPDATE " + table + " SET locked_by = NULL, locked_until = NULL WHERE locked_by = ?"
+                + " AND NOT (id = ANY(?))";
+    }
+
+    @Override
     public String renew(String table) {
         return "UPDATE " + table + " SET locked_until = now() + ? * interval '1 second' WHERE locked_by = ?";
     }

@@ -28,10 +28,10 @@ final class Writer {
     /** What the driver learns of each transaction. Called on the writer's thread, under no lock of the writer. */
     interface Listener {
         /**
-         * @param freed    claimed rows no longer held by this runtime (settled or released) now committed
+         * @param freed    the ids of claimed rows no longer held by this runtime (settled or released), committed
          * @param inserted whether new rows were committed
          */
-        void written(int freed, boolean inserted);
+        void written(List<Long> freed, boolean inserted);
 
         /** A transaction failed; the next may succeed. */
         void writeFailed(JobsException failure);
@@ -161,7 +161,7 @@ final class Writer {
                 }
             }
             try {
-                int freed = write(batch);
+                List<Long> freed = write(batch);
                 boolean inserted = false;
                 for (Op op : batch) {
                     if (op instanceof Insert insert) {
@@ -205,11 +205,11 @@ final class Writer {
         }
     }
 
-    /** @return how many held rows the transaction let go */
-    private int write(List<Op> batch) throws SQLException {
+    /** @return the held rows the transaction let go */
+    private List<Long> write(List<Op> batch) throws SQLException {
         Dialect dialect = db.dialect();
         String table = db.table();
-        int freed = 0;
+        List<Long> freed = new ArrayList<>();
         try (Connection c = db.connection()) {
             try {
                 List<Insert> inserts = new ArrayList<>();
@@ -243,9 +243,9 @@ final class Writer {
                         ps.executeBatch();
                     }
                 }
-                freed += settle(c, dialect.delete(table), deletes);
-                freed += settle(c, dialect.requeue(table), requeues);
-                freed += settle(c, dialect.release(table), releases);
+                settle(c, dialect.delete(table), deletes, freed);
+                settle(c, dialect.requeue(table), requeues, freed);
+                settle(c, dialect.release(table), releases, freed);
                 c.commit();
                 return freed;
             } catch (SQLException | RuntimeException e) {
@@ -255,9 +255,9 @@ final class Writer {
         }
     }
 
-    private int settle(Connection c, String sql, List<Settle> ops) throws SQLException {
+    private void settle(Connection c, String sql, List<Settle> ops, List<Long> freed) throws SQLException {
         if (ops.isEmpty()) {
-            return 0;
+            return;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(timeoutSeconds);
@@ -274,6 +274,6 @@ final class Writer {
             }
             ps.executeBatch(); // a row that another runtime took over (this lease expired) is left to it
         }
-        return ops.size();
+        ops.forEach(op -> freed.add(op.rowId));
     }
 }

@@ -1,0 +1,117 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+import org.osgijobs.api.driver.Job;
+import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.Ledger;
+import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.PostgresServer;
+import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.TestQueue;
+
+/** The database goes away under load (a proxy in front of it stops listening and cuts every connection). */
+public class JdbcOutageTest extends JdbcFixture {
+    private static final int PREFETCH = 20;
+    private TcpProxy proxy;
+
+    @Before
+    public void startProxy() throws Exception {
+        proxy = new TcpProxy(PostgresServer.PORT);
+    }
+
+    @After
+    public void closeProxy() throws Exception {
+        proxy.close();
+    }
+
+    @Test
+    public void pushesFailNamingTheDatabaseWhileItIsAwayAndNoAcceptedJobIsLost() throws Exception {
+        String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + PostgresServer.DATABASE
+                + "?currentSchema=" + schema;
+        Ledger ledger = new Ledger("jdbc outage");
+        TestQueue queue = queue();
+        JdbcDriver driver = running(runtime("url", url), queue, "prefetch", String.valueOf(PREFETCH));
+        AtomicBoolean done = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        threads.add(thread("producer", () -> {
+            for (int i = 0; !done.get(); i++) {
+                String id = "job-" + i;
+                ledger.pushed(id);
+                ledger.track(id, driver.push(message(id).build()));
+                Thread.sleep(2);
+            }
+        }));
+        for (int i = 0; i < 2; i++) {
+            threads.add(thread("worker", () -> {
+                while (!done.get()) {
+                    Job job = queue.take(100, TimeUnit.MILLISECONDS);
+                    if (job != null) {
+                        ledger.ran(job.id());
+                        job.settle(Settlement.ack());
+                    }
+                }
+            }));
+        }
+        Poll.until("300 pushes accepted", Duration.ofSeconds(30), Duration.ofMillis(20),
+                () -> ledger.acceptedCount() >= 300, ledger::summary);
+
+        ledger.phase("down");
+        proxy.down();
+        Poll.until("a push refused", Duration.ofSeconds(30), Duration.ofMillis(20),
+                () -> !ledger.refusals("down").isEmpty(), ledger::summary);
+        String refusal = ledger.refusals("down").get(0).message();
+        assertTrue(refusal, refusal.startsWith("pipeline '" + pipeline + "': database jdbc:postgresql://127.0.0.1:"
+                + proxy.port() + "/test?currentSchema=" + schema + " (user postgres): cannot write to the table"
+                + " osgijobs_jobs: "));
+        Poll.until("the pipeline shows the error", Duration.ofSeconds(30), Duration.ofMillis(20),
+                () -> !driver.state().errorMessage().isEmpty(), () -> driver.state().toString());
+        System.out.printf("jdbc outage: a refused push: %s%n  the pipeline's error: %s%n", refusal,
+                driver.state().errorMessage());
+
+        ledger.phase("up");
+        proxy.up();
+        int acceptedBefore = ledger.acceptedCount();
+        Poll.until("300 pushes accepted after the outage", Duration.ofSeconds(30), Duration.ofMillis(20),
+                () -> ledger.acceptedCount() >= acceptedBefore + 300, ledger::summary);
+        done.set(true);
+        for (Thread t : threads) {
+            t.join(15_000);
+        }
+        ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
+        System.out.printf("jdbc outage: %s%n", ledger.summary());
+        ledger.assertNoneLost();
+        ledger.assertDuplicatesAtMost(PREFETCH, "a settlement that could not be written runs again at most");
+        Poll.until("the error cleared", Duration.ofSeconds(30), Duration.ofMillis(20),
+                () -> driver.state().errorMessage().isEmpty(), () -> driver.state().toString());
+        assertFalse(ledger.refusals("down").isEmpty());
+    }
+
+    /** A body that may throw, run on a daemon thread. */
+    interface Body {
+        void run() throws Exception;
+    }
+
+    private static Thread thread(String name, Body body) {
+        Thread t = new Thread(() -> {
+            try {
+                body.run();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+}
