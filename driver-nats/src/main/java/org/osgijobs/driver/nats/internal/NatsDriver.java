@@ -81,7 +81,8 @@ final class NatsDriver implements Driver, Link.Host, Consumption.Host {
         this.control = Executors.newSingleThreadExecutor(new NamedThreads("nats-" + this.pipeline + "-control"));
         this.timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("nats-" + this.pipeline + "-timer"));
         this.link = new Link(this.pipeline, settings, Duration.ofSeconds(options.timeoutSeconds), control, this);
-        this.publisher = new Publisher(link, options.stream, options.timeoutSeconds, options.publishWindow, timers);
+        this.publisher = new Publisher(link, options.stream, options.timeoutSeconds, options.publishWindow, timers,
+                () -> prepared && link.jetStream() != null);
         this.consumption = new Consumption(options, queue, this);
         this.mover = new DelayMover(options, publisher);
     }
@@ -233,7 +234,7 @@ final class NatsDriver implements Driver, Link.Host, Consumption.Host {
             }
         }
         return State.builder(pipeline).driver(NAME).queue(options.stream).active(active).delayed(delayed)
-                .reserved(consumption.reserved()).ready(mode == Mode.CONSUMING).priority(options.priority)
+                .reserved(consumption.reserved()).ready(mode == Mode.CONSUMING && consumption.subscribed()).priority(options.priority)
                 .errorMessage(error == null ? "" : error).build();
     }
 

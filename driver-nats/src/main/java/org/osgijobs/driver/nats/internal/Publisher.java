@@ -19,7 +19,7 @@ import io.nats.client.impl.Headers;
 /**
  * JetStream publishes of one pipeline, each acknowledged by the server before its stage completes, many in flight at
  * once: up to {@code publish_window} wait for their acknowledgement, as many more wait in line (for room, or for the
- * first connection), and beyond both a publish is refused at once, so that a push never blocks its caller. A publish
+ * first connection and the stream), and beyond both a publish is refused at once, so that a push never blocks its caller. A publish
  * not acknowledged within {@code timeout} fails, naming the server (without credentials) and what was wrong.
  */
 final class Publisher {
@@ -31,6 +31,8 @@ final class Publisher {
         final byte[] body;
         final String what;
         final CompletableFuture<Void> result = new CompletableFuture<>();
+        /** Set by whoever finishes the publish first: its slot is freed before its caller learns the outcome. */
+        final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
         ScheduledFuture<?> timer;
 
         Outgoing(String subject, Headers headers, byte[] body, String what) {
@@ -46,13 +48,17 @@ final class Publisher {
     private final int timeoutSeconds;
     private final int window;
     private final ScheduledExecutorService timers;
+    /** Whether publishing can start: connected once and the stream prepared. */
+    private final java.util.function.BooleanSupplier ready;
     // guarded by this
     private int admitted;
     private boolean closed;
     private final ArrayDeque<Outgoing> waiting = new ArrayDeque<>();
 
-    Publisher(Link link, String stream, int timeoutSeconds, int window, ScheduledExecutorService timers) {
+    Publisher(Link link, String stream, int timeoutSeconds, int window, ScheduledExecutorService timers,
+            java.util.function.BooleanSupplier ready) {
         this.link = link;
+        this.ready = ready;
         this.stream = stream;
         this.timeoutSeconds = timeoutSeconds;
         this.window = window;
@@ -71,7 +77,7 @@ final class Publisher {
                 return CompletableFuture.failedFuture(new JobsException(JobsException.Kind.UNAVAILABLE, what
                         + " was not stored: the pipeline's driver stopped"));
             }
-            sendNow = admitted < window && link.jetStream() != null;
+            sendNow = admitted < window && ready.getAsBoolean();
             if (sendNow) {
                 admitted++;
             } else if (waiting.size() >= window) {
@@ -94,9 +100,9 @@ final class Publisher {
     void wake() {
         List<Outgoing> go = new ArrayList<>();
         synchronized (this) {
-            while (!closed && admitted < window && link.jetStream() != null && !waiting.isEmpty()) {
+            while (!closed && admitted < window && ready.getAsBoolean() && !waiting.isEmpty()) {
                 Outgoing next = waiting.poll();
-                if (!next.result.isDone()) {
+                if (!next.finished.get()) {
                     admitted++;
                     go.add(next);
                 }
@@ -114,6 +120,9 @@ final class Publisher {
             waiting.clear();
         }
         for (Outgoing out : left) {
+            if (!out.finished.compareAndSet(false, true)) {
+                continue;
+            }
             out.result.completeExceptionally(new JobsException(JobsException.Kind.UNAVAILABLE, out.what
                     + " was not stored: the pipeline's driver stopped before the server was reachable"));
         }
@@ -132,10 +141,9 @@ final class Publisher {
         ack.whenComplete((publishAck, failure) -> {
             if (failure != null) {
                 fail(out, failure);
-            } else {
-                if (out.result.complete(null)) {
-                    release();
-                }
+            } else if (out.finished.compareAndSet(false, true)) {
+                release(); // first: a caller that pushes again on completion must find the room
+                out.result.complete(null);
             }
         });
     }
@@ -150,26 +158,28 @@ final class Publisher {
         if (why.contains("503") || why.toLowerCase(java.util.Locale.ROOT).contains("no responders")) {
             why = "no stream takes subject '" + out.subject + "' on " + link.address();
         }
-        if (out.result.completeExceptionally(new JobsException(JobsException.Kind.REJECTED, out.what
-                + " was not stored by " + link.address() + ": " + why))) {
+        if (out.finished.compareAndSet(false, true)) {
             release();
+            out.result.completeExceptionally(new JobsException(JobsException.Kind.REJECTED, out.what
+                    + " was not stored by " + link.address() + ": " + why));
         }
     }
 
     private void timedOut(Outgoing out) {
-        String error = link.error();
-        boolean completed = out.result.completeExceptionally(new JobsException(JobsException.Kind.OUTCOME_UNKNOWN,
-                out.what + " was not stored within " + timeoutSeconds + " s (timeout): "
-                        + (error != null ? error : "no acknowledgement from " + link.address())));
-        if (completed) {
-            boolean wasWaiting;
-            synchronized (this) {
-                wasWaiting = waiting.remove(out);
-            }
-            if (!wasWaiting) {
-                release();
-            }
+        if (!out.finished.compareAndSet(false, true)) {
+            return;
         }
+        boolean wasWaiting;
+        synchronized (this) {
+            wasWaiting = waiting.remove(out);
+        }
+        if (!wasWaiting) {
+            release();
+        }
+        String error = link.error();
+        out.result.completeExceptionally(new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, out.what
+                + " was not stored within " + timeoutSeconds + " s (timeout): "
+                + (error != null ? error : "no acknowledgement from " + link.address())));
     }
 
     /** A publish in the window finished: the first waiting one takes its place. */
@@ -177,9 +187,9 @@ final class Publisher {
         Outgoing next = null;
         synchronized (this) {
             admitted--;
-            while (!waiting.isEmpty() && link.jetStream() != null && admitted < window) {
+            while (!waiting.isEmpty() && ready.getAsBoolean() && admitted < window) {
                 Outgoing candidate = waiting.poll();
-                if (!candidate.result.isDone()) {
+                if (!candidate.finished.get()) {
                     admitted++;
                     next = candidate;
                     break;
