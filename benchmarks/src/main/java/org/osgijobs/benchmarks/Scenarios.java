@@ -14,6 +14,7 @@ final class Scenarios {
         return List.of(new MemoryThroughputScenario("memory-noop", 500_000, JobMix.UNIFORM),
                 new MemoryThroughputScenario("memory-mixed", 500_000, JobMix.MIXED),
                 new AmqpScenario(),
+                new NatsScenario(),
                 new FootprintScenario(),
                 new WorkerScalingScenario(),
                 new LocalScenario(LocalFileBaseline.Sync.ALWAYS, 2_000),
