@@ -17,7 +17,7 @@ public class CommandLineTest {
         CommandLine command = CommandLine.parse(new String[0], TARGET);
 
         assertEquals(CommandLine.Action.RUN, command.action());
-        assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "memory-footprint", "memory-workers",
+        assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "nats", "memory-footprint", "memory-workers",
                 "local-always", "local-batch", "local-none"), command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());
