@@ -34,12 +34,14 @@ final class Database implements AutoCloseable {
     private final ConnectionSettings settings;
     private final Dialect dialect;
     private final HikariDataSource pool;
+    private final PushSignals signals;
     private final AtomicReference<CompletableFuture<Void>> schema = new AtomicReference<>();
 
-    private Database(ConnectionSettings settings, Dialect dialect, HikariDataSource pool) {
+    private Database(ConnectionSettings settings, Dialect dialect, HikariDataSource pool, DataSource unpooled) {
         this.settings = settings;
         this.dialect = dialect;
         this.pool = pool;
+        this.signals = new PushSignals(unpooled, dialect, settings.table(), settings.describe());
     }
 
     /**
@@ -80,7 +82,7 @@ final class Database implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        return new Database(settings, dialect, new HikariDataSource(config));
+        return new Database(settings, dialect, new HikariDataSource(config), source);
     }
 
     private static Dialect dialectOf(ConnectionSettings settings) {
@@ -89,6 +91,11 @@ final class Database implements AutoCloseable {
         }
         throw new JobsException(JobsException.Kind.BAD_INPUT, ConnectionSettings.PID + ": database "
                 + settings.describe() + " is not supported: only PostgreSQL (jdbc:postgresql:) is, for now");
+    }
+
+    /** @return the push signals of the table: started with the first pipeline, closed with the pool */
+    PushSignals signals() {
+        return signals;
     }
 
     Dialect dialect() {
@@ -122,6 +129,7 @@ final class Database implements AutoCloseable {
             current = mine;
             try {
                 createSchema();
+                signals.start(2_000);
                 mine.complete(null);
             } catch (JobsException e) {
                 schema.set(null);
@@ -249,6 +257,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        signals.close();
         pool.close();
     }
 }

@@ -81,6 +81,19 @@ interface Dialect {
     /** @return extends the lease of every row this runtime holds; parameters: lease seconds (a double), locked_by */
     String renew(String table);
 
+    /** @return subscribes a connection to the table's push signals, or {@code null} when the database has none */
+    String listen(String table);
+
+    /** @return signals a push into a pipeline to every listening runtime at commit; parameter: pipeline */
+    String signal(String table);
+
+    /**
+     * Waits for push signals on a connection that {@link #listen(String) listens}.
+     *
+     * @return the pipelines pushed to, possibly with repeats; empty when none came within the time
+     */
+    List<String> awaitSignals(java.sql.Connection listening, int millis) throws java.sql.SQLException;
+
     /** @return counts of the pipeline's rows: columns ready, delayed, taken; parameter: pipeline */
     String counts(String table);
 }

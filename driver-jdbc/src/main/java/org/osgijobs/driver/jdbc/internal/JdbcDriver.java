@@ -86,6 +86,19 @@ final class JdbcDriver implements Driver, Writer.Listener {
     void start() {
         writer.start();
         claims.start();
+        db.signals().register(name, signalled);
+    }
+
+    private final Runnable signalled = this::signalled;
+
+    /** Another runtime (or this one) pushed into the pipeline: claim now. On the signals' thread. */
+    private void signalled() {
+        lock.lock();
+        try {
+            wakeLocked();
+        } finally {
+            lock.unlock();
+        }
     }
 
     String pipeline() {
@@ -202,6 +215,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        db.signals().unregister(name, signalled);
         onStop.accept(this);
         LOG.debug("pipeline '{}': jdbc driver stopped, its jobs stay in {}", name, db.table());
         return List.of();
@@ -219,6 +233,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
             lock.unlock();
         }
         writer.halt();
+        db.signals().unregister(name, signalled);
         try {
             claims.join(5_000);
         } catch (InterruptedException e) {

@@ -7,6 +7,8 @@ import java.util.Map;
  * PostgreSQL (12 or later). Claiming is one statement: a CTE picks the rows with {@code FOR UPDATE SKIP LOCKED} in
  * the claim index's order, and an UPDATE of those rows sets the lease, returning them with whether their previous
  * lease had expired. Batched inserts are rewritten by pgjdbc into multi-row inserts ({@code reWriteBatchedInserts}).
+ * A push is signalled with {@code pg_notify} in its transaction; runtimes {@code LISTEN} on one connection each (pgjdbc's
+ * {@code PGConnection}, imported from the driver's bundle).
  */
 final class PostgresDialect implements Dialect {
     private static final String READY = "(locked_until IS NULL OR locked_until < now())";
@@ -126,6 +128,30 @@ final class PostgresDialect implements Dialect {
     @Override
     public String renew(String table) {
         return "UPDATE " + table + " SET locked_until = now() + ? * interval '1 second' WHERE locked_by = ?";
+    }
+
+    @Override
+    public String listen(String table) {
+        return "LISTEN osgijobs_" + table;
+    }
+
+    @Override
+    public String signal(String table) {
+        return "SELECT pg_notify('osgijobs_" + table + "', ?)";
+    }
+
+    @Override
+    public List<String> awaitSignals(java.sql.Connection listening, int millis) throws java.sql.SQLException {
+        org.postgresql.PGNotification[] signals = listening.unwrap(org.postgresql.PGConnection.class)
+                .getNotifications(millis);
+        if (signals == null || signals.length == 0) {
+            return List.of();
+        }
+        List<String> pipelines = new java.util.ArrayList<>(signals.length);
+        for (org.postgresql.PGNotification signal : signals) {
+            pipelines.add(signal.getParameter());
+        }
+        return pipelines;
     }
 
     @Override

@@ -242,6 +242,13 @@ final class Writer {
                         }
                         ps.executeBatch();
                     }
+                    if (inserts.stream().anyMatch(insert -> insert.message.delay() == 0)) {
+                        // delivered at commit to every runtime listening, this one included
+                        try (PreparedStatement signal = c.prepareStatement(dialect.signal(table))) {
+                            signal.setString(1, pipeline);
+                            signal.execute();
+                        }
+                    }
                 }
                 settle(c, dialect.delete(table), deletes, freed);
                 settle(c, dialect.requeue(table), requeues, freed);

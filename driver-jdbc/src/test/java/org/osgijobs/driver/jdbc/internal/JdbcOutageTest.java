@@ -42,16 +42,21 @@ public class JdbcOutageTest extends JdbcFixture {
         Ledger ledger = new Ledger("jdbc outage");
         TestQueue queue = queue();
         JdbcDriver driver = running(runtime("url", url), queue, "prefetch", String.valueOf(PREFETCH));
+        AtomicBoolean pushing = new AtomicBoolean(true);
         AtomicBoolean done = new AtomicBoolean();
         List<Thread> threads = new ArrayList<>();
-        threads.add(thread("producer", () -> {
-            for (int i = 0; !done.get(); i++) {
+        Thread producer = thread("producer", () -> {
+            List<java.util.concurrent.CompletableFuture<Void>> pushes = new ArrayList<>();
+            for (int i = 0; pushing.get(); i++) {
                 String id = "job-" + i;
                 ledger.pushed(id);
-                ledger.track(id, driver.push(message(id).build()));
+                pushes.add(ledger.track(id, driver.push(message(id).build())).toCompletableFuture());
                 Thread.sleep(2);
             }
-        }));
+            // the last pushes complete (accepted or refused) before the producer ends
+            java.util.concurrent.CompletableFuture.allOf(pushes.toArray(new java.util.concurrent.CompletableFuture[0]))
+                    .handle((ok, e) -> null).join();
+        });
         for (int i = 0; i < 2; i++) {
             threads.add(thread("worker", () -> {
                 while (!done.get()) {
@@ -84,11 +89,13 @@ public class JdbcOutageTest extends JdbcFixture {
         int acceptedBefore = ledger.acceptedCount();
         Poll.until("300 pushes accepted after the outage", Duration.ofSeconds(30), Duration.ofMillis(20),
                 () -> ledger.acceptedCount() >= acceptedBefore + 300, ledger::summary);
+        pushing.set(false);
+        producer.join(15_000);
+        ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
         done.set(true);
         for (Thread t : threads) {
             t.join(15_000);
         }
-        ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
         System.out.printf("jdbc outage: %s%n", ledger.summary());
         ledger.assertNoneLost();
         ledger.assertDuplicatesAtMost(PREFETCH, "a settlement that could not be written runs again at most");

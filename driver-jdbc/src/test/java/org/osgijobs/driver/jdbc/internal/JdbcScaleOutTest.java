@@ -111,6 +111,26 @@ public class JdbcScaleOutTest extends JdbcFixture {
         assertEquals("every leased row ran again with its attempt counted", leased, secondAttempts.get());
     }
 
+    @Test
+    public void aPushIntoOneRuntimeWakesTheOtherWithoutWaitingForItsPoll() throws Exception {
+        TestQueue queueA = queue();
+        TestQueue queueB = queue();
+        // polls every 60 s: only a push signal brings the job within the test's 10 s
+        JdbcDriver a = driver(runtime(), queueA, "poll_interval", "60");
+        JdbcDriver b = running(runtime(), queueB, "poll_interval", "60");
+        // built means listening: B's first claim finds nothing, then it waits for a signal or 60 s
+        for (int i = 0; i < 3; i++) {
+            long start = System.nanoTime();
+            push(a, message("signalled-" + i).build());
+            Job job = queueB.take(10, TimeUnit.SECONDS);
+            assertTrue("runtime B got no signal of runtime A's push within 10 s", job != null);
+            assertEquals("signalled-" + i, job.name());
+            System.out.printf("jdbc signal: a push into runtime A reached runtime B's queue in %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            job.settle(Settlement.ack());
+        }
+    }
+
     private static Thread worker(TestQueue queue, Ledger ledger, AtomicBoolean done, AtomicInteger ran) {
         return worker(queue, ledger, done, ran, new AtomicInteger());
     }
