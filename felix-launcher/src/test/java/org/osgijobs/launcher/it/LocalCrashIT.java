@@ -23,11 +23,13 @@ import org.osgijobs.testing.Poll;
 /**
  * The distribution's durable pipeline (driver-local) under a push load, its process ended by a signal, started
  * again and drained: no job whose push returned success is lost; after a {@code kill -9} at most {@code prefetch}
- * jobs run a second time, after a SIGTERM none.
+ * jobs run a second time, after a SIGTERM none. The kill is tried with {@code sync=batch} (the default: each push
+ * forced to disk before it returns) and with {@code sync=none} (written to the operating system only, which keeps
+ * it through a crash of the process).
  * <p>
  * <b>What counts as accepted.</b> The producer is the distribution's own script (a local pipeline's file serves one
  * process): it pushes ids {@code k-1, k-2, ...} one at a time and prints {@code pushed k-N to durable} after each
- * push returned, which is after the driver committed it (and forced it: {@code sync=batch}). A push's line is on
+ * push returned, which is after the driver committed it (and forced it, under {@code sync=batch}). A push's line is on
  * standard output (a file: the kernel keeps it through a kill) only once the push succeeded, so the ids printed
  * before the signal are exactly the pushes that returned success; the one push under way when the signal came has
  * no outcome and may or may not run. A job is handled when the {@code sleep} handler finished it: its "woke up"
@@ -56,7 +58,18 @@ public class LocalCrashIT {
 
     @Test
     public void aKillDashNineUnderPushLoadLosesNoAcceptedJobAndRunsAtMostPrefetchJobsAgain() throws Exception {
-        Outcome outcome = signalUnderLoadRestartAndDrain("KILL");
+        Outcome outcome = signalUnderLoadRestartAndDrain("KILL", "batch");
+        outcome.ledger.assertNoneLost();
+        outcome.ledger.assertDuplicatesAtMost(PREFETCH, "only jobs handed to the runtime whose settlement was not "
+                + "committed at the kill run again, and the driver hands out at most prefetch=" + PREFETCH);
+        assertTrue(outcome.restarts + " runs began a second time, more than prefetch=" + PREFETCH,
+                outcome.restarts <= PREFETCH);
+    }
+
+    /** sync=none leaves the forcing to the operating system: a process's crash still loses nothing it wrote. */
+    @Test
+    public void aKillDashNineWithSyncNoneLosesNoAcceptedJobEither() throws Exception {
+        Outcome outcome = signalUnderLoadRestartAndDrain("KILL", "none");
         outcome.ledger.assertNoneLost();
         outcome.ledger.assertDuplicatesAtMost(PREFETCH, "only jobs handed to the runtime whose settlement was not "
                 + "committed at the kill run again, and the driver hands out at most prefetch=" + PREFETCH);
@@ -66,7 +79,7 @@ public class LocalCrashIT {
 
     @Test
     public void aSigtermUnderPushLoadLosesNoAcceptedJobAndRunsNoJobTwice() throws Exception {
-        Outcome outcome = signalUnderLoadRestartAndDrain("TERM");
+        Outcome outcome = signalUnderLoadRestartAndDrain("TERM", "batch");
         assertTrue("SIGTERM stops the runtime gracefully\n" + tail(outcome.firstLog),
                 outcome.firstLog.contains("INFO GracefulStop - runtime stopped"));
         outcome.ledger.assertNoneLost();
@@ -82,9 +95,9 @@ public class LocalCrashIT {
     private record Outcome(Ledger ledger, int restarts, String firstLog) {
     }
 
-    private Outcome signalUnderLoadRestartAndDrain(String signal) throws Exception {
+    private Outcome signalUnderLoadRestartAndDrain(String signal, String sync) throws Exception {
         long began = System.nanoTime();
-        Distribution dist = durableDistribution();
+        Distribution dist = durableDistribution(sync);
         Path push = dist.script("push.gosh", pushScript());
         Path drain = dist.script("drain.gosh",
                 "launcher:await " + PIPELINE + " consuming 60",
@@ -128,7 +141,8 @@ public class LocalCrashIT {
             assertEquals("the script pushes one id after the other and stops at a failure: the accepted ids are "
                     + "k-1 to k-" + last, i + 1, (int) accepted.get(i));
         }
-        Ledger ledger = new Ledger("local " + signal);
+        String scenario = "local " + signal + " sync=" + sync;
+        Ledger ledger = new Ledger(scenario);
         accepted.forEach(n -> ledger.accepted("k-" + n));
         ledger.pushed("k-" + (last + 1)); // under way at the signal: no outcome
         HandledJobs.slept(log, "k-").forEach(ledger::ran);
@@ -148,25 +162,28 @@ public class LocalCrashIT {
         String wereRunning = recovered.group(4) == null ? "0" : recovered.group(4);
         int startedBefore = HandledJobs.started(firstLog, "k-").size();
         int handledBefore = HandledJobs.slept(firstLog, "k-").size();
-        System.out.printf("local %s: %d pushes returned success before the signal (%d jobs had started, %d "
+        System.out.printf("%s: %d pushes returned success before the signal (%d jobs had started, %d "
                 + "finished), exit %d; the restart found %d jobs in the file (%s were running); %d runs started in "
-                + "all; %d duplicate handlings: %s; %s; %d ms%n", signal, last, startedBefore, handledBefore, exit,
+                + "all; %d duplicate handlings: %s; %s; %d ms%n", scenario, last, startedBefore, handledBefore, exit,
                 inFile, wereRunning, HandledJobs.runs(started), ledger.duplicates(), duplicates(ledger),
                 ledger.summary(), (System.nanoTime() - began) / 1_000_000);
-        System.out.printf("local %s: restart and drain took %d ms%n", signal,
+        System.out.printf("%s: restart and drain took %d ms%n", scenario,
                 (System.nanoTime() - signalled) / 1_000_000);
         return new Outcome(ledger, HandledJobs.runs(started) - started.size(), firstLog);
     }
 
-    /** A copy of the distribution whose shipped 'durable' pipeline has prefetch=50, with two workers. */
-    private Distribution durableDistribution() throws Exception {
+    /** A copy of the distribution whose shipped 'durable' pipeline has prefetch=50 and the sync, with two workers. */
+    private Distribution durableDistribution(String sync) throws Exception {
         Distribution dist = Distribution.copyTo(folder.getRoot().toPath());
         Path conf = dist.conf("jobs.pipeline-" + PIPELINE + ".cfg");
         String shipped = Files.readString(conf);
         Pattern prefetch = Pattern.compile("(?m)^prefetch=\\d+$");
-        assertTrue("the distribution's durable pipeline is a local one with its prefetch set\n" + shipped,
-                shipped.matches("(?s).*(^|\n)driver=local\n.*") && prefetch.matcher(shipped).find());
-        Files.writeString(conf, prefetch.matcher(shipped).replaceAll("prefetch=" + PREFETCH));
+        Pattern syncLine = Pattern.compile("(?m)^sync=\\w+$");
+        assertTrue("the distribution's durable pipeline is a local one with its prefetch and sync set\n" + shipped,
+                shipped.matches("(?s).*(^|\n)driver=local\n.*") && prefetch.matcher(shipped).find()
+                        && syncLine.matcher(shipped).find());
+        String edited = prefetch.matcher(shipped).replaceAll("prefetch=" + PREFETCH);
+        Files.writeString(conf, syncLine.matcher(edited).replaceAll("sync=" + sync));
         Files.writeString(dist.conf("jobs.cfg"), "num_workers=2\n");
         return dist;
     }
