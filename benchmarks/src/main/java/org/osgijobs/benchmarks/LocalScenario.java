@@ -74,7 +74,7 @@ final class LocalScenario implements Scenario {
             framework.registerHandler(JOB, handler);
             framework.declare(Map.of(Jobs.OPTION_NAME, pipeline, Jobs.OPTION_DRIVER, "local",
                     "file", folder.resolve(pipeline + ".db").toString(), "sync", sync.option(),
-                    "max_jobs", Integer.toString(Math.max(100_000, 2 * WINDOW))));
+                    "max_jobs", Integer.toString(Math.max(100_000, jobs + WINDOW))));
             framework.jobs().resume(pipeline);
             int workers = WorkerThreads.await(WORKERS, 10);
 
