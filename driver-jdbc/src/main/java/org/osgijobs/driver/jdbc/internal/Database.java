@@ -209,7 +209,9 @@ final class Database implements AutoCloseable {
                 throw e;
             }
         } catch (SQLException e) {
-            throw error("cannot " + step, e);
+            JobsException error = error("cannot " + step, e);
+            throw lostConnection(e) ? error
+                    : new JobsException(JobsException.Kind.REJECTED, error.getMessage(), e); // needs a person
         }
     }
 
@@ -227,6 +229,23 @@ final class Database implements AutoCloseable {
     JobsException error(String what, SQLException e) {
         return new JobsException(JobsException.Kind.UNAVAILABLE, "database " + describe() + ": " + what + ": "
                 + reason(e), e);
+    }
+
+    /**
+     * @return whether the failure is the connection's (the database unreachable or gone, SQLState class 08, the
+     *         pool's timeout) rather than the database refusing something (rights, credentials, a table's shape)
+     */
+    static boolean lostConnection(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && !sql.getSQLState().startsWith("08")
+                    && !(t instanceof java.sql.SQLTransientConnectionException)) {
+                return false; // the database answered, and refused
+            }
+            if (t instanceof java.io.IOException) {
+                return true;
+            }
+        }
+        return true;
     }
 
     /** @return the most telling message of the exception's causes (the driver's, rather than the pool's) */

@@ -119,13 +119,26 @@ public final class JdbcConstructor implements Constructor {
         }
         JdbcOptions options = JdbcOptions.of(pipeline);
         Database db;
+        String waiting = null;
         try {
             db = database();
-            db.ensureSchema(options.timeoutSeconds());
         } catch (JobsException e) {
             throw new JobsException(e.kind(), prefix + e.getMessage(), e);
         }
+        try {
+            db.ensureSchema(options.timeoutSeconds());
+        } catch (JobsException e) {
+            if (e.kind() != JobsException.Kind.UNAVAILABLE) {
+                throw new JobsException(e.kind(), prefix + e.getMessage(), e);
+            }
+            // the database is away: the pipeline is built, shows the error, and starts by itself when it returns
+            waiting = e.getMessage();
+            LOG.warn("{}{}; the pipeline waits for the database", prefix, waiting);
+        }
         JdbcDriver driver = new JdbcDriver(pipeline.name(), options, db, context.queue(), drivers::remove);
+        if (waiting != null) {
+            driver.waitingForDatabase(waiting);
+        }
         drivers.add(driver);
         driver.start();
         return driver;

@@ -105,6 +105,16 @@ final class JdbcDriver implements Driver, Writer.Listener {
         return name;
     }
 
+    /** The table could not be set up when the driver was built: shown until the claim thread has set it up. */
+    void waitingForDatabase(String error) {
+        lock.lock();
+        try {
+            claimFailure = error;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return what this driver writes into {@code locked_by} */
     String lockedBy() {
         return lockedBy;
@@ -360,6 +370,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
             }
             again = false;
             try {
+                db.ensureSchema(options.timeoutSeconds()); // at once once done; else the database was away at build
                 if (heldNow != null) {
                     releaseOrphans(heldNow);
                     inDoubt = false;
@@ -383,6 +394,10 @@ final class JdbcDriver implements Driver, Writer.Listener {
             } catch (SQLException e) {
                 inDoubt = true; // a claim may have committed without this runtime learning of its rows
                 claimFailed(db.error("cannot claim jobs from the table " + db.table(), e));
+                backoff = Math.min(BACKOFF_MAX_MILLIS, Math.max(backoff * 2, Math.min(1_000,
+                        options.pollIntervalMillis())));
+            } catch (JobsException e) {
+                claimFailed(e);
                 backoff = Math.min(BACKOFF_MAX_MILLIS, Math.max(backoff * 2, Math.min(1_000,
                         options.pollIntervalMillis())));
             } catch (RuntimeException e) {

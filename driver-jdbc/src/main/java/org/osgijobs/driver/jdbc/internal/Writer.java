@@ -172,6 +172,8 @@ final class Writer {
                 listener.written(freed, inserted);
             } catch (SQLException e) {
                 failed(batch, db.error("cannot write to the table " + db.table(), e));
+            } catch (JobsException e) {
+                failed(batch, e); // the table could not be set up: the database was away when the driver was built
             } catch (RuntimeException e) {
                 failed(batch, new JobsException(JobsException.Kind.UNAVAILABLE, "database " + db.describe()
                         + ": cannot write to the table " + db.table() + ": " + e, e));
@@ -210,6 +212,7 @@ final class Writer {
         Dialect dialect = db.dialect();
         String table = db.table();
         List<Long> freed = new ArrayList<>();
+        db.ensureSchema(timeoutSeconds); // at once once done
         try (Connection c = db.connection()) {
             try {
                 List<Insert> inserts = new ArrayList<>();

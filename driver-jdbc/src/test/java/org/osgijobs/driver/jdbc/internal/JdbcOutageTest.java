@@ -104,6 +104,24 @@ public class JdbcOutageTest extends JdbcFixture {
         assertFalse(ledger.refusals("down").isEmpty());
     }
 
+    @Test
+    public void aPipelineBuiltWhileTheDatabaseIsAwayStartsWhenItReturns() throws Exception {
+        proxy.down();
+        String url = "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/" + PostgresServer.DATABASE
+                + "?currentSchema=" + schema;
+        TestQueue queue = queue();
+        JdbcDriver driver = running(runtime("url", url, "table", "later_jobs"), queue);
+        assertTrue(driver.state().errorMessage(), driver.state().errorMessage().contains("cannot connect"));
+        proxy.up();
+        Poll.until("the pipeline recovers by itself", Duration.ofSeconds(30), Duration.ofMillis(50),
+                () -> driver.state().ready() && driver.state().errorMessage().isEmpty(),
+                () -> driver.state().toString());
+        push(driver, message("after").build());
+        Job job = queue.take(10, TimeUnit.SECONDS);
+        assertTrue("the job pushed after the database returned ran", job != null && "after".equals(job.name()));
+        job.settle(Settlement.ack());
+    }
+
     /** A body that may throw, run on a daemon thread. */
     interface Body {
         void run() throws Exception;
