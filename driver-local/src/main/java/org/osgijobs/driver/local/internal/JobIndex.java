@@ -10,18 +10,30 @@ import java.util.TreeSet;
  */
 final class JobIndex {
 
-    /** One waiting job. Its order changes when it becomes ready after a delay (it queues behind ready jobs). */
+    /**
+     * Waiting jobs whose record is kept in memory too, so that moving them to the runtime reads nothing from the file:
+     * the jobs pushed while fewer than this many wait, i.e. whenever the workers keep up. A larger backlog (and
+     * what a restart finds in the file) costs memory only for its keys, and its records are read as they move.
+     */
+    static final int RECORDS_KEPT = 10_000;
+
+    /**
+     * One waiting job. Its order changes when it becomes ready after a delay (it queues behind ready jobs); its
+     * record is kept only while few jobs wait.
+     */
     static final class Entry {
         final long sequence;
         final long priority;
         final long dueMillis;
+        final JobRecord record;
         long order;
 
-        Entry(long sequence, long priority, long dueMillis, long order) {
+        Entry(long sequence, long priority, long dueMillis, long order, JobRecord record) {
             this.sequence = sequence;
             this.priority = priority;
             this.dueMillis = dueMillis;
             this.order = order;
+            this.record = record;
         }
     }
 
@@ -36,7 +48,9 @@ final class JobIndex {
 
     /** Adds a job in the order it is stored: delayed when it has a due time still to come. */
     Entry add(JobRecord record, long nowMillis) {
-        Entry entry = new Entry(record.sequence(), record.priority(), record.dueMillis(), nextOrder++);
+        boolean keep = ready.size() + delayed.size() < RECORDS_KEPT;
+        Entry entry = new Entry(record.sequence(), record.priority(), record.dueMillis(), nextOrder++,
+                keep ? record : null);
         if (record.dueMillis() > nowMillis) {
             delayed.add(entry);
         } else {

@@ -57,6 +57,8 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     private final AtomicInteger settledUncommitted = new AtomicInteger();
     // jobs a worker took and has not settled
     private final AtomicInteger atWorkers = new AtomicInteger();
+    // jobs taken since the last commit, whose mark the commit thread writes (unless they were settled meanwhile)
+    private final java.util.Set<Long> takenSinceCommit = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
 
     // guarded by lock
@@ -236,6 +238,16 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
         return store;
     }
 
+    /** @return whether every change made so far is committed (tests that then simulate a crash) */
+    boolean allCommitted() {
+        lock.lock();
+        try {
+            return takenSinceCommit.isEmpty() && settledUncommitted.get() == 0 && !store.hasUnsavedChanges();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public State state() {
         lock.lock();
@@ -252,16 +264,14 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
 
     // ---- the jobs' side
 
-    /** A worker took the job: recorded in the file, so that a crash while it runs counts an attempt. */
+    /**
+     * A worker took the job: recorded in the file with the next commit, so that a crash while it runs counts an
+     * attempt. The mark waits in memory until then: a job settled before the next commit writes no mark at all.
+     */
     void jobTaken(LocalJob job) {
         atWorkers.incrementAndGet();
-        try {
-            store.markTaken(job.record().sequence());
-            commits.commitSoon();
-        } catch (RuntimeException e) {
-            // the file failed or was closed: the job still runs; its attempt is simply not counted at a crash
-            LOG.debug("pipeline '{}': could not mark job {} as running: {}", name, job.id(), e.getMessage());
-        }
+        takenSinceCommit.add(job.record().sequence());
+        commits.commitSoon();
     }
 
     Custody settle(LocalJob job, Settlement settlement) {
@@ -280,6 +290,7 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
             }
             outstanding--;
             long sequence = job.record().sequence();
+            takenSinceCommit.remove(sequence); // settled before its mark was written: the mark is not needed
             if (settlement.kind() == Settlement.Kind.ACK || settlement.kind() == Settlement.Kind.REJECT) {
                 store.remove(sequence);
             } else {
@@ -309,6 +320,23 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
 
     @Override
     public int beforeCommit() {
+        if (!takenSinceCommit.isEmpty()) {
+            // under the lock, so that no settlement removes a job between our check and its mark
+            lock.lock();
+            try {
+                for (java.util.Iterator<Long> it = takenSinceCommit.iterator(); it.hasNext();) {
+                    long sequence = it.next();
+                    it.remove();
+                    if (failure == null) {
+                        store.markTaken(sequence); // also after a stop: a job still running then counts its attempt
+                    }
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("pipeline '{}': could not mark running jobs: {}", name, e.getMessage());
+            } finally {
+                lock.unlock();
+            }
+        }
         return settledUncommitted.getAndSet(0);
     }
 
@@ -392,7 +420,7 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
             if (next == null) {
                 break;
             }
-            JobRecord record = store.read(next.sequence);
+            JobRecord record = next.record != null ? next.record : store.read(next.sequence);
             if (record == null) {
                 index.removeReady(next); // unreadable (logged) or gone: it stays in the file, it cannot run
                 continue;

@@ -113,7 +113,7 @@ public class LocalDriverRecoveryTest extends LocalFixture {
     /** Waits until the commit thread wrote every change made so far (what a crash then keeps is known). */
     static void awaitCommitted(LocalDriver driver) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (driver.store().hasUnsavedChanges()) {
+        while (!driver.allCommitted()) {
             assertTrue("the commit thread never committed", System.nanoTime() < deadline);
             Thread.sleep(5);
         }
