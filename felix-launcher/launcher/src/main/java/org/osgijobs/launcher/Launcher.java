@@ -77,18 +77,23 @@ final class Launcher {
     private final ProcessStreams streams;
     private final PrintStream out;
     private final boolean console;
+    private final ConsoleResultGuard.Hold consoleLog;
     private Framework framework;
     private GracefulStop stop;
 
-    /** @param console whether Gogo's interactive console runs (it owns Ctrl-C then) */
+    /**
+     * @param console    whether Gogo's interactive console runs (it owns Ctrl-C then)
+     * @param consoleLog the log's output to the console, held while the console prints a command's result
+     */
     Launcher(Layout layout, LaunchOptions options, Map<String, String> frameworkProperties, ProcessStreams streams,
-            boolean console) {
+            boolean console, ConsoleResultGuard.Hold consoleLog) {
         this.layout = layout;
         this.options = options;
         this.settings = frameworkProperties;
         this.streams = streams;
         this.out = streams.out();
         this.console = console;
+        this.consoleLog = consoleLog;
     }
 
     int run() {
@@ -104,6 +109,9 @@ final class Launcher {
         Runtime.getRuntime().addShutdownHook(new Thread(stop::stopAndWait, "jobs-shutdown"));
         try (JobsProbe probe = new JobsProbe(framework.getBundleContext())) {
             registerCommands(probe);
+            if (console) {
+                ConsoleResultGuard.register(framework.getBundleContext(), consoleLog);
+            }
             if (options.runsCommands()) {
                 awaitReady(probe);
                 int status = runCommands();

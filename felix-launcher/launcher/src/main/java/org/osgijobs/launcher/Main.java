@@ -44,6 +44,7 @@ public final class Main {
         UnaryOperator<String> outside = name -> Layout.HOME_PROPERTY.equals(name) ? layout.home().toString()
                 : System.getProperty(name);
         Map<String, String> frameworkProperties;
+        LogFile.Tee consoleLog;
         try {
             // system properties first: they configure the logger, which must not start before them
             PropertiesFile.load(layout.conf().resolve("system.properties"), outside).forEach((key, value) -> {
@@ -51,7 +52,7 @@ public final class Main {
                     System.setProperty(key, value);
                 }
             });
-            LogFile.teeStandardError(layout.log().resolve("jobs.log"));
+            consoleLog = LogFile.teeStandardError(layout.log().resolve("jobs.log"));
             frameworkProperties = new HashMap<>(
                     PropertiesFile.load(layout.conf().resolve("framework.properties"), outside));
         } catch (IOException | IllegalArgumentException e) {
@@ -78,6 +79,6 @@ public final class Main {
         log.info("starting OSGi Jobs from {}", layout.home());
         // taken now: once Gogo has started, System's streams are its per-thread ones (see ProcessStreams)
         ProcessStreams streams = new ProcessStreams(System.in, out, System.err);
-        return new Launcher(layout, options, frameworkProperties, streams, console).run();
+        return new Launcher(layout, options, frameworkProperties, streams, console, consoleLog).run();
     }
 }
