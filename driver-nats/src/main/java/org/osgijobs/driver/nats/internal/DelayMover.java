@@ -28,6 +28,7 @@ final class DelayMover {
     private final PipelineOptions options;
     private final Publisher publisher;
     private volatile MessageConsumer consumer;
+    private volatile MessageConsumer draining;
 
     DelayMover(PipelineOptions options, Publisher publisher) {
         this.options = options;
@@ -36,16 +37,37 @@ final class DelayMover {
 
     /** On the control thread: (re)subscribes to the delay consumer. */
     void subscribe(Connection connection) throws IOException, JetStreamApiException {
-        stop();
+        MessageConsumer old = consumer;
+        if (old != null) {
+            Consumption.closeQuietly(old);
+        }
         consumer = connection.getConsumerContext(options.stream, options.delayConsumer())
-                .consume(ConsumeOptions.builder().batchSize(500).build(), this::deliver);
+                .consume(ConsumeOptions.builder().batchSize(500).expiresIn(Consumption.PULL_EXPIRES_MILLIS).build(),
+                        this::deliver);
     }
 
-    /** On the control thread. */
+    /**
+     * On the control thread: stops pulling. The subscription stays until its last pull request expired (see
+     * {@link #closeDrained(long)}): closed at once, the server would go on sending due jobs to that pull, and they
+     * would come back only after the delay consumer's ack wait.
+     */
     void stop() {
         MessageConsumer c = consumer;
         consumer = null;
         if (c != null) {
+            c.stop();
+            draining = c;
+        }
+    }
+
+    /** At stop, before the connection closes: waits (at most the deadline) for the last pull to end, then closes. */
+    void closeDrained(long deadlineNanos) throws InterruptedException {
+        MessageConsumer c = draining;
+        draining = null;
+        if (c != null) {
+            while (!c.isFinished() && System.nanoTime() - deadlineNanos < 0) {
+                Thread.sleep(20);
+            }
             Consumption.closeQuietly(c);
         }
     }

@@ -188,8 +188,9 @@ final class NatsDriver implements Driver, Link.Host, Consumption.Host {
             LOG.warn("pipeline '{}': {}", pipeline, e.getMessage());
         }
         try {
-            consumption.closeDrained(System.nanoTime()
-                    + TimeUnit.MILLISECONDS.toNanos(Consumption.PULL_EXPIRES_MILLIS + 500));
+            long drained = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Consumption.PULL_EXPIRES_MILLIS + 500);
+            consumption.closeDrained(drained);
+            mover.closeDrained(drained);
             consumption.releaseParked();
             if (!consumption.awaitSettled(deadline)) {
                 LOG.info("pipeline '{}': {} jobs still running at stop; the server delivers them again", pipeline,

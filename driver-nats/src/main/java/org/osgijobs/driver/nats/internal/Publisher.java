@@ -44,7 +44,8 @@ final class Publisher {
     }
 
     private final Link link;
-    private final String stream;
+    /** Every publish must land in the pipeline's stream: a subject another stream took is an error, not a loss. */
+    private final PublishOptions expectStream;
     private final int timeoutSeconds;
     private final int window;
     private final ScheduledExecutorService timers;
@@ -59,7 +60,7 @@ final class Publisher {
             java.util.function.BooleanSupplier ready) {
         this.link = link;
         this.ready = ready;
-        this.stream = stream;
+        this.expectStream = PublishOptions.builder().expectedStream(stream).build();
         this.timeoutSeconds = timeoutSeconds;
         this.window = window;
         this.timers = timers;
@@ -132,8 +133,7 @@ final class Publisher {
         JetStream js = link.jetStream();
         CompletableFuture<PublishAck> ack;
         try {
-            ack = js.publishAsync(out.subject, out.headers, out.body,
-                    PublishOptions.builder().expectedStream(stream).build());
+            ack = js.publishAsync(out.subject, out.headers, out.body, expectStream);
         } catch (RuntimeException e) {
             fail(out, e);
             return;

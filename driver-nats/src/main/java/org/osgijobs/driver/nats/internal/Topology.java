@@ -28,8 +28,12 @@ final class Topology {
     /** The server's error code for a consumer that does not exist. */
     static final int CONSUMER_NOT_FOUND = 10014;
 
-    /** How long the delay consumer lets a message be unacknowledged before the server delivers it again. */
-    static final Duration DELAY_ACK_WAIT = Duration.ofSeconds(30);
+    /**
+     * How long the delay consumer lets a message be unacknowledged before the server delivers it again: only a due
+     * job that reached a subscription just as it stopped, or a runtime that died while moving it, waits that long
+     * (a job that is not due is handed back with its own delay).
+     */
+    static final Duration DELAY_ACK_WAIT = Duration.ofSeconds(5);
 
     private final PipelineOptions options;
 

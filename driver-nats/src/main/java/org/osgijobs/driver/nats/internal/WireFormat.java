@@ -35,7 +35,7 @@ final class WireFormat {
     private WireFormat() {
     }
 
-    /** A message as it goes on the wire. */
+    /** A message as it goes on the wire; {@code headers} is {@code null} for a job without headers. */
     record Encoded(Headers headers, byte[] body) {
     }
 
@@ -95,7 +95,7 @@ final class WireFormat {
                         + " travel as a NATS header: " + e.getMessage());
             }
         });
-        return h;
+        return h.isEmpty() ? null : h; // a plain PUB: no header block to write, store and parse
     }
 
     /**
