@@ -89,8 +89,11 @@ final class Database implements AutoCloseable {
         if (settings.url().startsWith("jdbc:postgresql:")) {
             return new PostgresDialect();
         }
+        if (settings.url().startsWith("jdbc:mariadb:")) {
+            return new MariaDbDialect();
+        }
         throw new JobsException(JobsException.Kind.BAD_INPUT, ConnectionSettings.PID + ": database "
-                + settings.describe() + " is not supported: only PostgreSQL (jdbc:postgresql:) is, for now");
+                + settings.describe() + " is not supported: only PostgreSQL (jdbc:postgresql:) and MariaDB (jdbc:mariadb:) are");
     }
 
     /** @return the push signals of the table: started with the first pipeline, closed with the pool */
@@ -175,6 +178,7 @@ final class Database implements AutoCloseable {
                     step = "check the columns of " + table;
                     probe(s, table);
                     c.commit();
+                    unlock(s, table);
                     return;
                 }
                 step = "create the table " + table + "_version";
@@ -200,18 +204,35 @@ final class Database implements AutoCloseable {
                     }
                 }
                 c.commit();
+                unlock(s, table);
                 if (version == 0) {
                     LOG.info("jdbc driver: table {} ready in {} (schema version {})", table, describe(),
                             Dialect.SCHEMA_VERSION);
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
+                unlockQuietly(s, table);
                 throw e;
             }
         } catch (SQLException e) {
             JobsException error = error("cannot " + step, e);
             throw lostConnection(e) ? error
                     : new JobsException(JobsException.Kind.REJECTED, error.getMessage(), e); // needs a person
+        }
+    }
+
+    private void unlock(Statement s, String table) throws SQLException {
+        String unlock = dialect.schemaUnlock(table);
+        if (unlock != null) {
+            s.execute(unlock);
+        }
+    }
+
+    private void unlockQuietly(Statement s, String table) {
+        try {
+            unlock(s, table);
+        } catch (SQLException ignored) {
+            // the connection is broken: the lock went with its session
         }
     }
 

@@ -16,6 +16,9 @@ interface Dialect {
     /** @return the database's name, for messages */
     String name();
 
+    /** @return the most characters a job's name, id and pipeline may have in the table */
+    int maxNameLength();
+
     /** @return properties for the database's {@code DataSourceFactory}, besides url, user and password */
     Map<String, String> dataSourceProperties();
 
@@ -50,12 +53,13 @@ interface Dialect {
     String insert(String table);
 
     /**
-     * @return claims ready rows in priority-then-FIFO order, skipping rows other transactions hold, and leases them;
-     *         parameters: pipeline, limit, locked_by, lease seconds (a double). Columns returned: id, job_id, name,
-     *         priority, run_at, payload, headers, auto_ack, attempt, reclaimed (whether an expired lease was taken over); in
-     *         any order (the caller sorts)
+     * Claims ready rows of a pipeline in priority-then-FIFO order, skipping rows other transactions hold, and leases
+     * them, in the connection's transaction (the caller commits).
+     *
+     * @return the rows, in any order (the caller sorts), each saying whether an expired lease was taken over
      */
-    String claim(String table);
+    List<ClaimedRow> claim(java.sql.Connection c, String table, String pipeline, int limit, String lockedBy,
+            double leaseSeconds, int timeoutSeconds) throws java.sql.SQLException;
 
     /** @return rewrites a reclaimed row's headers and attempt; parameters: headers, attempt, id */
     String updateHeaders(String table);
@@ -73,18 +77,24 @@ interface Dialect {
     String release(String table);
 
     /**
-     * @return unlocks the rows leased to this driver that it does not hold (a claim whose answer was lost);
-     *         parameters: locked_by, the held ids (a JDBC array of bigint)
+     * Unlocks the rows leased to this driver that it does not hold (a claim whose answer was lost), in the
+     * connection's transaction.
+     *
+     * @return how many
      */
-    String releaseOrphans(String table);
+    int releaseOrphans(java.sql.Connection c, String table, String lockedBy, List<Long> held, int timeoutSeconds)
+            throws java.sql.SQLException;
 
     /** @return extends the lease of every row this runtime holds; parameters: lease seconds (a double), locked_by */
     String renew(String table);
 
+    /** @return releases what {@link #schemaLock(String)} took when it outlives the transaction, or {@code null} */
+    String schemaUnlock(String table);
+
     /** @return subscribes a connection to the table's push signals, or {@code null} when the database has none */
     String listen(String table);
 
-    /** @return signals a push into a pipeline to every listening runtime at commit; parameter: pipeline */
+    /** @return signals a push into a pipeline to every listening runtime at commit, or {@code null}; parameter: pipeline */
     String signal(String table);
 
     /**

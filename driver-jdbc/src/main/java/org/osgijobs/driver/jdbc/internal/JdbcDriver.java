@@ -133,6 +133,12 @@ final class JdbcDriver implements Driver, Writer.Listener {
             return failed(JobsException.Kind.BAD_INPUT, "job '" + message.name().replace('\0', '?')
                     + "': a job's name and id must not contain the character U+0000");
         }
+        int max = db.dialect().maxNameLength();
+        if (message.name().length() > max || message.id().length() > max) {
+            return failed(JobsException.Kind.BAD_INPUT, "job '" + message.name().substring(0, Math.min(40,
+                    message.name().length())) + "…': a job's name and id may have at most " + max + " characters in "
+                    + db.dialect().name());
+        }
         lock.lock();
         try {
             if (stopped) {
@@ -408,25 +414,10 @@ final class JdbcDriver implements Driver, Writer.Listener {
     }
 
     private List<ClaimedRow> claim(int limit) throws SQLException {
-        Dialect dialect = db.dialect();
-        List<ClaimedRow> rows = new ArrayList<>();
         try (Connection c = db.connection()) {
             try {
-                try (PreparedStatement ps = c.prepareStatement(dialect.claim(db.table()))) {
-                    ps.setQueryTimeout(options.timeoutSeconds());
-                    ps.setString(1, name);
-                    ps.setInt(2, limit);
-                    ps.setString(3, lockedBy);
-                    ps.setDouble(4, options.leaseSeconds());
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            java.sql.Timestamp runAt = rs.getTimestamp(5);
-                            rows.add(new ClaimedRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4),
-                                    runAt.getTime() * 1000 + (runAt.getNanos() / 1000) % 1000, rs.getBytes(6),
-                                    rs.getString(7), rs.getBoolean(8), rs.getInt(9), rs.getBoolean(10)));
-                        }
-                    }
-                }
+                List<ClaimedRow> rows = new ArrayList<>(db.dialect().claim(c, db.table(), name, limit, lockedBy,
+                        options.leaseSeconds(), options.timeoutSeconds()));
                 rows.sort(ClaimedRow.ORDER);
                 rows = countReclaimed(c, rows);
                 c.commit();
@@ -518,11 +509,9 @@ final class JdbcDriver implements Driver, Writer.Listener {
      */
     private void releaseOrphans(List<Long> heldNow) throws SQLException {
         try (Connection c = db.connection()) {
-            try (PreparedStatement ps = c.prepareStatement(db.dialect().releaseOrphans(db.table()))) {
-                ps.setQueryTimeout(options.timeoutSeconds());
-                ps.setString(1, lockedBy);
-                ps.setArray(2, c.createArrayOf("bigint", heldNow.toArray(new Long[0])));
-                int released = ps.executeUpdate();
+            try {
+                int released = db.dialect().releaseOrphans(c, db.table(), lockedBy, heldNow,
+                        options.timeoutSeconds());
                 c.commit();
                 if (released > 0) {
                     LOG.info("pipeline '{}': {} jobs leased by a claim whose answer was lost are ready again", name,

@@ -19,6 +19,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public int maxNameLength() {
+        return 10_000; // TEXT: any length, but a name this long is a mistake
+    }
+
+    @Override
     public Map<String, String> dataSourceProperties() {
         return Map.of("reWriteBatchedInserts", "true", "ApplicationName", "osgi-jobs");
     }
@@ -78,7 +83,7 @@ final class PostgresDialect implements Dialect {
     @Override
     public String probeColumns(String table) {
         return "SELECT id, pipeline, job_id, name, priority, run_at, payload, headers, auto_ack, attempt, locked_by,"
-                + " locked_until, created_at FROM " + table + " WHERE false";
+                + " locked_until, created_at FROM " + table + " WHERE 1 = 0";
     }
 
     @Override
@@ -88,14 +93,25 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String claim(String table) {
-        return "WITH picked AS (SELECT id, locked_until IS NOT NULL AS reclaimed FROM " + table
+    public List<ClaimedRow> claim(java.sql.Connection c, String table, String pipeline, int limit, String lockedBy,
+            double leaseSeconds, int timeoutSeconds) throws java.sql.SQLException {
+        String sql = "WITH picked AS (SELECT id, locked_until IS NOT NULL AS reclaimed FROM " + table
                 + " WHERE pipeline = ? AND run_at <= now() AND " + READY
                 + " ORDER BY priority, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
                 + " UPDATE " + table + " j SET locked_by = ?, locked_until = now() + ? * interval '1 second'"
                 + " FROM picked WHERE j.id = picked.id"
                 + " RETURNING j.id, j.job_id, j.name, j.priority, j.run_at, j.payload, j.headers, j.auto_ack,"
                 + " j.attempt, picked.reclaimed";
+        try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setQueryTimeout(timeoutSeconds);
+            ps.setString(1, pipeline);
+            ps.setInt(2, limit);
+            ps.setString(3, lockedBy);
+            ps.setDouble(4, leaseSeconds);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return ClaimedRow.readAll(rs);
+            }
+        }
     }
 
     @Override
@@ -120,14 +136,25 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
-    public String releaseOrphans(String table) {
-        return "UPDATE " + table + " SET locked_by = NULL, locked_until = NULL WHERE locked_by = ?"
-                + " AND NOT (id = ANY(?))";
+    public int releaseOrphans(java.sql.Connection c, String table, String lockedBy, List<Long> held,
+            int timeoutSeconds) throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET locked_by = NULL,"
+                + " locked_until = NULL WHERE locked_by = ? AND NOT (id = ANY(?))")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            ps.setString(1, lockedBy);
+            ps.setArray(2, c.createArrayOf("bigint", held.toArray(new Long[0])));
+            return ps.executeUpdate();
+        }
     }
 
     @Override
     public String renew(String table) {
         return "UPDATE " + table + " SET locked_until = now() + ? * interval '1 second' WHERE locked_by = ?";
+    }
+
+    @Override
+    public String schemaUnlock(String table) {
+        return null; // the advisory lock is the transaction's
     }
 
     @Override

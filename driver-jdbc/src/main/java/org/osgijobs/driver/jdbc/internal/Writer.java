@@ -245,7 +245,8 @@ final class Writer {
                         }
                         ps.executeBatch();
                     }
-                    if (inserts.stream().anyMatch(insert -> insert.message.delay() == 0)) {
+                    if (dialect.signal(table) != null
+                            && inserts.stream().anyMatch(insert -> insert.message.delay() == 0)) {
                         // delivered at commit to every runtime listening, this one included
                         try (PreparedStatement signal = c.prepareStatement(dialect.signal(table))) {
                             signal.setString(1, pipeline);

@@ -143,6 +143,17 @@ public class JdbcDriverTest extends JdbcFixture {
         second.stop();
     }
 
+    @Test
+    public void anOverlongNameIsRefusedAloneAndTheOtherPushesGoOn() throws Exception {
+        TestQueue queue = queue();
+        JdbcDriver driver = running(runtime(), queue);
+        String overlong = "x".repeat(10_001);
+        var refused = driver.push(message(overlong).id("long").build());
+        push(driver, message("fine").build());
+        assertTrue(failure(refused).getMessage().contains("a job's name and id may have at most"));
+        assertEquals("fine", take(queue, 1).get(0).name());
+    }
+
     private long rowsQuietly() {
         try {
             return rows();

@@ -69,9 +69,10 @@ abstract class JdbcFixture {
         runtimes.forEach(JdbcConstructor::deactivate);
     }
 
-    static Map<String, Object> connection(String... settings) {
+    /** @return the {@code jobs.jdbc} settings of the test's database, with the given ones */
+    Map<String, Object> connection(String... settings) {
         Map<String, Object> map = new HashMap<>();
-        map.put("url", PostgresServer.urlFor(schema));
+        map.put("url", url());
         map.put("user", PostgresServer.USER);
         for (int i = 0; i < settings.length; i += 2) {
             map.put(settings[i], settings[i + 1]);
@@ -81,9 +82,24 @@ abstract class JdbcFixture {
 
     /** A runtime's constructor with its own pool on the test schema. */
     JdbcConstructor runtime(String... settings) {
-        JdbcConstructor constructor = new JdbcConstructor(connection(settings), List.of(new PGDataSourceFactory()));
+        JdbcConstructor constructor = new JdbcConstructor(connection(settings), List.of(factory()));
         runtimes.add(constructor);
         return constructor;
+    }
+
+    /** @return the URL of the test's schema (another database's fixture overrides these three) */
+    String url() {
+        return PostgresServer.urlFor(schema);
+    }
+
+    /** @return the JDBC driver's factory, as the framework would have it */
+    org.osgi.service.jdbc.DataSourceFactory factory() {
+        return new PGDataSourceFactory();
+    }
+
+    /** @return a connection to the test database with the rights to look at any table, auto-commit */
+    Connection connect() throws SQLException {
+        return PostgresServer.connect();
     }
 
     Pipeline pipeline(String... options) {
@@ -184,7 +200,7 @@ abstract class JdbcFixture {
 
     /** @return the first column of the first row of a query with the pipeline as its one parameter */
     long query(String sql) throws SQLException {
-        try (Connection c = PostgresServer.connect(); PreparedStatement ps = c.prepareStatement(
+        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(
                 sql.replace("$table", schema + "." + ConnectionSettings.DEFAULT_TABLE))) {
             ps.setString(1, pipeline);
             try (ResultSet rs = ps.executeQuery()) {
