@@ -100,6 +100,18 @@ public class JdbcBadInputTest extends JdbcFixture {
     }
 
     @Test
+    public void aTableOfANewerSchemaVersionIsRefused() throws Exception {
+        try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE " + schema + ".future_jobs_version (version INTEGER NOT NULL)");
+            s.execute("INSERT INTO " + schema + ".future_jobs_version VALUES (2)");
+        }
+        JobsException e = refused(runtime("table", "future_jobs"));
+        assertEquals(JobsException.Kind.REJECTED, e.kind());
+        assertMessage(e, "the table future_jobs has schema version 2, written by a newer driver-jdbc; this one knows"
+                + " version 1");
+    }
+
+    @Test
     public void malformedSettingsAndOptionsAreNamed() {
         assertMessage(refused(new JdbcConstructor(Map.of(), List.of(new PGDataSourceFactory()))),
                 "jobs.jdbc: option 'url' is required");
