@@ -27,6 +27,7 @@ final class NatsScenario implements Scenario {
     static final String JOB = "bench.nats";
     private static final String RUNTIME_STREAM = "osgijobs-bench-runtime";
     private static final String CLIENT_STREAM = "osgijobs-bench-client";
+    private static final String RR_STREAM = "osgijobs-bench-client-rr";
     private static final int DOCUMENTED_JOBS = 50_000;
     private static final int WORKERS = 2;
     private static final int PREFETCH = 100;
@@ -59,8 +60,10 @@ final class NatsScenario implements Scenario {
                 Map.of("jobs", Map.of("num_workers", WORKERS, "pipeline_size", 1_000_000),
                         "jobs.nats", Map.of("addr", url)),
                 List.of("driver-nats"), List.of("nats"));
-                RawNatsBaseline client = new RawNatsBaseline(url, CLIENT_STREAM, "osgijobs.bench.client", WORKERS,
-                        PREFETCH, WINDOW)) {
+                RawNatsBaseline client = new RawNatsBaseline(url, RawNatsBaseline.Wire.BARE, CLIENT_STREAM,
+                        "osgijobs.bench.client", WORKERS, PREFETCH, WINDOW);
+                RawNatsBaseline rr = new RawNatsBaseline(url, RawNatsBaseline.Wire.ROADRUNNER, RR_STREAM,
+                        "osgijobs.bench.client-rr", WORKERS, PREFETCH, WINDOW)) {
             BenchHandler handler = new BenchHandler();
             framework.registerHandler(JOB, handler);
             framework.declare(Map.of(Jobs.OPTION_NAME, PIPELINE, Jobs.OPTION_DRIVER, "nats",
@@ -71,18 +74,24 @@ final class NatsScenario implements Scenario {
 
             List<List<Measurement>> rounds = Rounds.alternate(settings, progress, jobs, List.of(
                     new Rounds.Side("runtime", n -> runtimeRound(framework.jobs(), handler, n, progress)),
-                    new Rounds.Side("client", n -> clientRound(client, n, progress))));
+                    new Rounds.Side("client", n -> clientRound(client, n, progress)),
+                    new Rounds.Side("client+rr body", n -> clientRound(rr, n, progress))));
             Measurement runtime = Measurement.medians(rounds.get(0));
             Measurement baseline = Measurement.medians(rounds.get(1));
+            Measurement withBody = Measurement.medians(rounds.get(2));
             double ratio = runtime.jobsPerS() / baseline.jobsPerS();
+            double bodyRatio = runtime.jobsPerS() / withBody.jobsPerS();
             String notes = String.format("%,d jobs/round, file storage, publish window %d, %d worker threads seen;"
                     + " baseline: %d pull subscriptions on one durable consumer with max ack pending %d, bare"
                     + " 100-byte messages (the driver writes RoadRunner's JSON body, about 250 bytes); baseline p50"
-                    + " %s p99 %s us", jobs, WINDOW, workers, WORKERS, PREFETCH, Report.number(baseline.p50Us()),
-                    Report.number(baseline.p99Us()));
+                    + " %s p99 %s us; the same client publishing RoadRunner's JSON body (and finding the payload in"
+                    + " it): %,.0f jobs/s, ratio %.3f", jobs, WINDOW, workers, WORKERS, PREFETCH,
+                    Report.number(baseline.p50Us()), Report.number(baseline.p99Us()), withBody.jobsPerS(), bodyRatio);
             return Result.measured(name(), runtime, baseline, "ratio >= " + TARGET_RATIO, ratio >= TARGET_RATIO,
-                    notes).withNote("jobs/s of the rounds: runtime " + Rounds.range(rounds.get(0)) + ", client "
-                            + Rounds.range(rounds.get(1)));
+                    notes).withExtra("rr_body_baseline_jobs_per_s", Math.round(withBody.jobsPerS()))
+                    .withExtra("rr_body_ratio", bodyRatio)
+                    .withNote("jobs/s of the rounds: runtime " + Rounds.range(rounds.get(0)) + ", client "
+                            + Rounds.range(rounds.get(1)) + ", client+rr body " + Rounds.range(rounds.get(2)));
         }
     }
 

@@ -35,6 +35,20 @@ import io.nats.client.api.StreamConfiguration;
 final class RawNatsBaseline implements AutoCloseable {
     private static final String CONSUMER = "bench-client";
 
+    /** What the published messages carry. */
+    enum Wire {
+        /** The 100-byte body alone. */
+        BARE,
+        /**
+         * RoadRunner's JSON body, as the driver writes it (payload in base64, the options object); the consumer finds
+         * the payload in it and decodes it: the server's and the client's cost of the format on this side too.
+         */
+        ROADRUNNER
+    }
+
+    private static final byte[] PAYLOAD_KEY = "\"payload\":\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private final Wire wire;
+
     private final Connection connection;
     private final JetStream js;
     private final String stream;
@@ -44,8 +58,9 @@ final class RawNatsBaseline implements AutoCloseable {
     private final List<MessageConsumer> consumers = new ArrayList<>();
     private volatile JobWork work = JobWork.NONE;
 
-    RawNatsBaseline(String url, String stream, String subject, int consumerCount, int prefetch, int windowSize)
-            throws IOException, InterruptedException, JetStreamApiException {
+    RawNatsBaseline(String url, Wire wire, String stream, String subject, int consumerCount, int prefetch,
+            int windowSize) throws IOException, InterruptedException, JetStreamApiException {
+        this.wire = wire;
         this.stream = stream;
         this.subject = subject;
         this.windowSize = windowSize;
@@ -64,7 +79,7 @@ final class RawNatsBaseline implements AutoCloseable {
             ConsumerContext context = connection.getConsumerContext(stream, CONSUMER);
             for (int i = 0; i < consumerCount; i++) {
                 consumers.add(context.consume(ConsumeOptions.builder().batchSize(prefetch).build(), m -> {
-                    work.run(m.getData(), System.nanoTime());
+                    work.run(wire == Wire.BARE ? m.getData() : payloadOf(m.getData()), System.nanoTime());
                     m.ack();
                 }));
             }
@@ -95,6 +110,9 @@ final class RawNatsBaseline implements AutoCloseable {
         PublishOptions options = PublishOptions.builder().expectedStream(stream).build();
         for (int i = 0; i < jobs; i++) {
             byte[] body = Payloads.stampedNow(0); // stamped before waiting for the window, as on the runtime's side
+            if (wire == Wire.ROADRUNNER) {
+                body = roadRunnerBody(Integer.toString(i), body);
+            }
             if (!window.tryAcquire(timeoutSeconds, TimeUnit.SECONDS)) {
                 throw new IllegalStateException(windowSize + " publishes stayed unacknowledged for " + timeoutSeconds
                         + " s");
@@ -116,6 +134,37 @@ final class RawNatsBaseline implements AutoCloseable {
             throw new IllegalStateException(failed.get() + " publishes failed");
         }
         return lastAck.get();
+    }
+
+    /** The body the driver writes for a job of this benchmark. */
+    private static byte[] roadRunnerBody(String id, byte[] payload) {
+        return ("{\"job\":\"" + NatsScenario.JOB + "\",\"id\":\"" + id + "\",\"payload\":\""
+                + java.util.Base64.getEncoder().encodeToString(payload) + "\",\"options\":{\"priority\":10,"
+                + "\"pipeline\":\"" + NatsScenario.PIPELINE + "\",\"auto_ack\":false,\"Queue\":\"bench\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** @return the decoded payload of a RoadRunner body (found, not parsed: the client's minimum) */
+    private static byte[] payloadOf(byte[] body) {
+        int start = indexOf(body, PAYLOAD_KEY) + PAYLOAD_KEY.length;
+        int end = start;
+        while (body[end] != '"') {
+            end++;
+        }
+        return java.util.Base64.getDecoder().decode(java.nio.ByteBuffer.wrap(body, start, end - start)).array();
+    }
+
+    private static int indexOf(byte[] data, byte[] key) {
+        outer:
+        for (int i = 0; i <= data.length - key.length; i++) {
+            for (int j = 0; j < key.length; j++) {
+                if (data[i + j] != key[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new IllegalArgumentException("no payload in the body");
     }
 
     /** Sets what the next deliveries do. */
