@@ -61,10 +61,12 @@ final class PipelineFileFuzzer {
     private static final String[] INT_KEYS = { "max_attempts", "retry_delay", "retry_max_delay", "no_handler_delay",
         "no_handler_rounds", "job_timeout" };
     private static final String[] MEMORY_KEYS = { "prefetch", "max_jobs" };
-    /** Valid for every integer key above (and for priority): all at least 1. */
+    /** Valid for every integer key above and for priority: all at least 1. */
     private static final String[] GOOD_INTS = { "1", "2", "3", "7", "10", " 5 " };
-    /** Invalid for every integer key above (and for priority). */
+    /** Invalid for every integer key above (an int: 99999999999999 is beyond it). */
     private static final String[] BAD_INTS = { "many", "-5", "99999999999999", "1.5", "0x10", "12abc", "5 6" };
+    /** Invalid priorities (a long, not below 0). */
+    private static final String[] BAD_PRIORITIES = { "high", "-5", "99999999999999999999", "1.5", "0x10", "5 6" };
     private static final String[] GOOD_MULTIPLIERS = { "1", "1.5", "2.0", "3" };
     private static final String[] BAD_MULTIPLIERS = { "0.5", "fast", "NaN", "-2" };
     private static final String[] GOOD_BOOLS = { "true", "false", "TRUE", "False" };
@@ -117,7 +119,7 @@ final class PipelineFileFuzzer {
             boolean bad = random.nextInt(10) < 3;
             switch (random.nextInt(6)) {
             case 0:
-                put(keys, invalid, "priority", bad ? pick(BAD_INTS) : pick(GOOD_INTS), bad);
+                put(keys, invalid, "priority", bad ? pick(BAD_PRIORITIES) : pick(GOOD_INTS), bad);
                 break;
             case 1:
                 put(keys, invalid, pick(INT_KEYS), bad ? pick(BAD_INTS) : pick(GOOD_INTS), bad);
