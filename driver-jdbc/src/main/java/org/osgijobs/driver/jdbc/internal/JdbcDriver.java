@@ -431,6 +431,9 @@ final class JdbcDriver implements Driver, Writer.Listener {
 
     /** Rows whose lease had expired get their attempt counted, in the claim's transaction. */
     private List<ClaimedRow> countReclaimed(Connection c, List<ClaimedRow> rows) throws SQLException {
+        if (rows.stream().noneMatch(ClaimedRow::reclaimed)) {
+            return rows;
+        }
         List<ClaimedRow> out = new ArrayList<>(rows.size());
         int reclaimed = 0;
         try (PreparedStatement ps = c.prepareStatement(db.dialect().updateHeaders(db.table()))) {
