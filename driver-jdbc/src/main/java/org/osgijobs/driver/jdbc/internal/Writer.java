@@ -58,8 +58,10 @@ final class Writer {
     private final Listener listener;
     private final Thread thread;
 
-    // guarded by this
-    private final ArrayDeque<Op> pending = new ArrayDeque<>();
+    // guarded by this; settlements go first into each transaction, so that a backlog of pushes never holds back the
+    // settlements that free prefetch slots (consumption would wait for the producers otherwise)
+    private final ArrayDeque<Insert> pendingInserts = new ArrayDeque<>();
+    private final ArrayDeque<Settle> pendingSettles = new ArrayDeque<>();
     private boolean closing;
     private boolean halted;
 
@@ -86,7 +88,7 @@ final class Writer {
                         + "': the jdbc driver is stopped"));
                 return done;
             }
-            pending.add(new Insert(message, priority, done));
+            pendingInserts.add(new Insert(message, priority, done));
             notifyAll();
         }
         return done;
@@ -105,11 +107,11 @@ final class Writer {
         return add(new Settle(rowId, Kind.RELEASE, 0, null, 0));
     }
 
-    private synchronized boolean add(Op op) {
+    private synchronized boolean add(Settle op) {
         if (closing) {
             return false;
         }
-        pending.add(op);
+        pendingSettles.add(op);
         notifyAll();
         return true;
     }
@@ -129,8 +131,9 @@ final class Writer {
         synchronized (this) {
             closing = true;
             halted = true;
-            dropped = new ArrayList<>(pending);
-            pending.clear();
+            dropped = new ArrayList<>(pendingInserts);
+            pendingInserts.clear();
+            pendingSettles.clear();
             notifyAll();
         }
         JobsException gone = new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '" + pipeline
@@ -146,18 +149,22 @@ final class Writer {
         while (true) {
             List<Op> batch = new ArrayList<>();
             synchronized (this) {
-                while (!closing && pending.isEmpty()) {
+                while (!closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         closing = true;
                     }
                 }
-                if (halted || closing && pending.isEmpty()) {
+                if (halted || closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
                     return;
                 }
-                while (!pending.isEmpty() && batch.size() < MAX_BATCH) {
-                    batch.add(pending.poll());
+                while (!pendingSettles.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(pendingSettles.poll());
+                }
+                int inserts = 0;
+                while (!pendingInserts.isEmpty() && inserts++ < MAX_BATCH) {
+                    batch.add(pendingInserts.poll());
                 }
             }
             try {
@@ -196,7 +203,7 @@ final class Writer {
         synchronized (this) {
             if (!closing) {
                 for (int i = kept.size() - 1; i >= 0; i--) {
-                    pending.addFirst(kept.get(i));
+                    pendingSettles.addFirst(kept.get(i));
                 }
                 try {
                     wait(RETRY_MILLIS); // the database is away: try the settlements again a little later
