@@ -253,7 +253,7 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
         lock.lock();
         try {
             int running = Math.min(outstanding, Math.max(0, atWorkers.get()));
-            return State.builder(name).driver(NAME).queue(store.file().toString())
+            return State.builder(name).driver(NAME).queue(store.file().getFileName().toString())
                     .active(index.readyCount() + outstanding - running).delayed(index.delayedCount())
                     .reserved(running).ready(consuming && failure == null).priority(options.priority())
                     .errorMessage(failure == null ? "" : failure).build();
