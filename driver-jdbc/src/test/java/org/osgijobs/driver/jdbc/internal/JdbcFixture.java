@@ -26,6 +26,7 @@ import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.TestDriverContext;
 import org.osgijobs.testing.PostgresServer;
 import org.osgijobs.testing.TestQueue;
 import org.postgresql.osgi.PGDataSourceFactory;
@@ -115,27 +116,7 @@ abstract class JdbcFixture {
     }
 
     static DriverContext context(Pipeline pipeline, Queue queue) {
-        return new DriverContext() {
-            @Override
-            public Pipeline pipeline() {
-                return pipeline;
-            }
-
-            @Override
-            public String configKey() {
-                return null;
-            }
-
-            @Override
-            public Queue queue() {
-                return queue;
-            }
-
-            @Override
-            public int timeoutSeconds() {
-                return pipeline.getInt("timeout", 60);
-            }
-        };
+        return TestDriverContext.of(pipeline, queue);
     }
 
     /** A driver of the test's pipeline on the runtime, not consuming. */

@@ -22,6 +22,7 @@ import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.TestDriverContext;
 import org.osgijobs.testing.TestQueue;
 
 /** Shared helpers: a constructor on a temporary data folder, drivers of pipeline {@code p}, messages. */
@@ -57,27 +58,7 @@ abstract class LocalFixture {
     }
 
     static DriverContext context(Pipeline pipeline, Queue queue) {
-        return new DriverContext() {
-            @Override
-            public Pipeline pipeline() {
-                return pipeline;
-            }
-
-            @Override
-            public String configKey() {
-                return null;
-            }
-
-            @Override
-            public Queue queue() {
-                return queue;
-            }
-
-            @Override
-            public int timeoutSeconds() {
-                return pipeline.getInt("timeout", 60);
-            }
-        };
+        return TestDriverContext.of(pipeline, queue);
     }
 
     /** A driver of pipeline {@code p}, not consuming. */
