@@ -87,4 +87,23 @@ public class BenchmarksIT {
             assertNotNull(result.product().p99Us());
         }
     }
+
+    @Test
+    public void jdbcScenarioRunsAgainstPostgres() throws Exception {
+        try (Progress progress = new Progress(System.err, false)) {
+            Result result = Scenarios.select(List.of("jdbc")).get(0).run(settings, progress);
+            if ("skipped".equals(result.status())) {
+                if ("true".equals(System.getenv("CI"))) {
+                    fail(result.notes() + " (CI=true: PostgreSQL must run)");
+                }
+                System.err.println("\n*** SKIPPING the jdbc benchmark check: " + result.notes() + " ***\n");
+                Assume.assumeTrue(result.notes(), false);
+            }
+
+            assertEquals(result.notes(), "ok", result.status());
+            assertTrue(result.product().jobsPerS() > 0);
+            assertTrue(result.baseline().jobsPerS() > 0);
+            assertTrue("db-scheduler measured: " + result.notes(), result.notes().contains("db-scheduler (2 threads"));
+        }
+    }
 }

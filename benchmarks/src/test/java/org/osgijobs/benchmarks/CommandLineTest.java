@@ -18,7 +18,8 @@ public class CommandLineTest {
 
         assertEquals(CommandLine.Action.RUN, command.action());
         assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "nats", "memory-footprint", "memory-workers",
-                "local-always", "local-batch", "local-none"), command.scenarios().stream().map(Scenario::name).toList());
+                "local-always", "local-batch", "local-none", "jdbc"),
+                command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());
         assertEquals(1_000_000, command.settings().jobs(1_000_000));
