@@ -172,7 +172,7 @@ final class Consumption {
         try {
             NatsJetStreamMetaData meta = m.metaData();
             WireFormat.Decoded decoded = WireFormat.decode(m.getData(), m.getHeaders(), m.getSubject(),
-                    options.priority, WireFormat.fallbackId(meta.getStream(), meta.streamSequence()));
+                    options.priority, () -> WireFormat.fallbackId(meta.getStream(), meta.streamSequence()));
             if (decoded.delay() > 0) {
                 long remaining = meta.timestamp().toInstant().toEpochMilli() + decoded.delay() * 1000L
                         - System.currentTimeMillis();

@@ -76,7 +76,7 @@ final class DelayMover {
         try {
             NatsJetStreamMetaData meta = m.metaData();
             WireFormat.Decoded d = WireFormat.decode(m.getData(), m.getHeaders(), m.getSubject(), 0,
-                    WireFormat.fallbackId(meta.getStream(), meta.streamSequence()));
+                    () -> WireFormat.fallbackId(meta.getStream(), meta.streamSequence()));
             long remaining = meta.timestamp().toInstant().toEpochMilli() + d.delay() * 1000L
                     - System.currentTimeMillis();
             if (remaining > 0) {

@@ -79,11 +79,8 @@ final class NatsDriver implements Driver, Link.Host, Consumption.Host {
         this.queue = queue;
         this.onStopped = onStopped;
         this.control = Executors.newSingleThreadExecutor(new NamedThreads("nats-" + this.pipeline + "-control"));
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-                new NamedThreads("nats-" + this.pipeline + "-timer"));
-        // every publish has a timeout task, cancelled when the server answers: drop those at once, not after timeout
-        timer.setRemoveOnCancelPolicy(true);
-        this.timers = timer;
+        // the in-progress signals and the publishes' timeouts (one sweep for all)
+        this.timers = Executors.newSingleThreadScheduledExecutor(new NamedThreads("nats-" + this.pipeline + "-timer"));
         this.link = new Link(this.pipeline, settings, Duration.ofSeconds(options.timeoutSeconds), control, this);
         this.publisher = new Publisher(link, options.stream, options.timeoutSeconds, options.publishWindow, timers,
                 () -> prepared && link.jetStream() != null);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.osgijobs.api.JobsException;
@@ -33,9 +32,10 @@ final class Publisher {
         final CompletableFuture<Void> result = new CompletableFuture<>();
         /** Set by whoever finishes the publish first: its slot is freed before its caller learns the outcome. */
         final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
-        ScheduledFuture<?> timer;
+        final long deadlineNanos;
 
-        Outgoing(String subject, Headers headers, byte[] body, String what) {
+        Outgoing(String subject, Headers headers, byte[] body, String what, long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
             this.subject = subject;
             this.headers = headers;
             this.body = body;
@@ -48,7 +48,12 @@ final class Publisher {
     private final PublishOptions expectStream;
     private final int timeoutSeconds;
     private final int window;
-    private final ScheduledExecutorService timers;
+    /**
+     * Every publish not finished yet, oldest first: all have the same timeout, so this is also deadline order, and
+     * one sweep every {@value #SWEEP_MILLIS} ms times them out (a timer task per publish cost more than the publish).
+     */
+    private final java.util.Queue<Outgoing> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    static final long SWEEP_MILLIS = 200;
     /** Whether publishing can start: connected once and the stream prepared. */
     private final java.util.function.BooleanSupplier ready;
     // guarded by this
@@ -63,7 +68,7 @@ final class Publisher {
         this.expectStream = PublishOptions.builder().expectedStream(stream).build();
         this.timeoutSeconds = timeoutSeconds;
         this.window = window;
-        this.timers = timers;
+        timers.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -71,7 +76,8 @@ final class Publisher {
      * @return completes when the server stored the message in the pipeline's stream
      */
     CompletableFuture<Void> publish(String subject, Headers headers, byte[] body, String what) {
-        Outgoing out = new Outgoing(subject, headers, body, what);
+        Outgoing out = new Outgoing(subject, headers, body, what,
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds));
         boolean sendNow;
         synchronized (this) {
             if (closed) {
@@ -89,8 +95,7 @@ final class Publisher {
                 waiting.add(out);
             }
         }
-        out.timer = timers.schedule(() -> timedOut(out), timeoutSeconds, TimeUnit.SECONDS);
-        out.result.whenComplete((ok, failure) -> out.timer.cancel(false));
+        pending.add(out);
         if (sendNow) {
             send(out);
         }
@@ -162,6 +167,20 @@ final class Publisher {
             release();
             out.result.completeExceptionally(new JobsException(JobsException.Kind.REJECTED, out.what
                     + " was not stored by " + link.address() + ": " + why));
+        }
+    }
+
+    /** On the timer thread: fails the publishes whose deadline passed, forgets the finished ones. */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (Outgoing out; (out = pending.peek()) != null;) {
+            if (!out.finished.get() && now - out.deadlineNanos < 0) {
+                return;
+            }
+            pending.poll();
+            if (!out.finished.get()) {
+                timedOut(out);
+            }
         }
     }
 

@@ -105,11 +105,12 @@ final class WireFormat {
      * @param natsHeaders      its headers, possibly {@code null}
      * @param subject          the subject it came on
      * @param pipelinePriority the consuming pipeline's priority
-     * @param fallbackId       the id of a message that carries none (a new one per message, stable across its
+     * @param fallbackId       gives the id of a message that carries none (a new one per message, stable across its
      *                         redeliveries)
      * @return the job it describes
      */
-    static Decoded decode(byte[] body, Headers natsHeaders, String subject, long pipelinePriority, String fallbackId) {
+    static Decoded decode(byte[] body, Headers natsHeaders, String subject, long pipelinePriority,
+            java.util.function.Supplier<String> fallbackId) {
         byte[] data = body == null ? new byte[0] : body;
         List<String> problems = new ArrayList<>(0);
         Map<String, List<String>> headers = new LinkedHashMap<>();
@@ -130,7 +131,8 @@ final class WireFormat {
 
         Map<?, ?> object = roadRunnerObject(data);
         if (object == null) {
-            return new Decoded(DEDUCED_NAME, fallbackId, data, pipelinePriority, 0, false, frozen, true, problems);
+            return new Decoded(DEDUCED_NAME, fallbackId.get(), data, pipelinePriority, 0, false, frozen, true,
+                    problems);
         }
         String name = text(object, "job");
         if (name == null || name.isBlank()) {
@@ -140,7 +142,7 @@ final class WireFormat {
         String id = text(object, "id");
         if (id == null || id.isEmpty()) {
             problems.add(object.containsKey("id") ? "malformed id" : "no id");
-            id = fallbackId;
+            id = fallbackId.get();
         }
         byte[] payload = new byte[0];
         Object rawPayload = object.get("payload");

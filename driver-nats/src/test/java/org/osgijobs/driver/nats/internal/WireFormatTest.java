@@ -31,7 +31,8 @@ public class WireFormatTest {
     @Test
     public void aGoldenRoadRunnerBodyIsReadFieldByField() {
         Headers h = new Headers().add("Traceparent", "00-abc-def-01").add("tags", "a", "b");
-        WireFormat.Decoded d = WireFormat.decode(GOLDEN.getBytes(StandardCharsets.UTF_8), h, "orders", 10, "fallback");
+        WireFormat.Decoded d = WireFormat.decode(GOLDEN.getBytes(StandardCharsets.UTF_8), h, "orders", 10,
+                () -> "fallback");
         assertFalse(d.foreign());
         assertEquals(List.of(), d.problems());
         assertEquals("App\\Jobs\\Ping", d.name());
@@ -72,7 +73,7 @@ public class WireFormatTest {
     public void aForeignBodyRunsWithItsRawBytes() {
         for (String foreign : new String[] { "plain text", "[1,2]", "{\"order\":42}", "{not json", "" }) {
             byte[] raw = foreign.getBytes(StandardCharsets.UTF_8);
-            WireFormat.Decoded d = WireFormat.decode(raw, null, "s", 10, "fid");
+            WireFormat.Decoded d = WireFormat.decode(raw, null, "s", 10, () -> "fid");
             assertTrue(foreign, d.foreign());
             assertEquals(WireFormat.DEDUCED_NAME, d.name());
             assertEquals("fid", d.id());
@@ -85,7 +86,7 @@ public class WireFormatTest {
     public void malformedFieldsTakeDefaultsAndAreNamed() {
         String body = "{\"job\":7,\"payload\":\"%%%\",\"options\":{\"priority\":\"high\",\"delay\":-1,"
                 + "\"auto_ack\":\"yes\"}}";
-        WireFormat.Decoded d = WireFormat.decode(body.getBytes(StandardCharsets.UTF_8), null, "s", 10, "fid");
+        WireFormat.Decoded d = WireFormat.decode(body.getBytes(StandardCharsets.UTF_8), null, "s", 10, () -> "fid");
         assertFalse(d.foreign());
         assertEquals(WireFormat.DEDUCED_NAME, d.name());
         assertEquals("fid", d.id());
@@ -103,7 +104,7 @@ public class WireFormatTest {
     @Test
     public void deeplyNestedJsonIsForeignNotAStackOverflow() {
         String deep = "{\"job\":" + "[".repeat(100_000);
-        WireFormat.Decoded d = WireFormat.decode(deep.getBytes(StandardCharsets.UTF_8), null, "s", 10, "fid");
+        WireFormat.Decoded d = WireFormat.decode(deep.getBytes(StandardCharsets.UTF_8), null, "s", 10, () -> "fid");
         assertTrue(d.foreign());
     }
 
