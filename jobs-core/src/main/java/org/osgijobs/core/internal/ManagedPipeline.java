@@ -580,10 +580,10 @@ final class ManagedPipeline {
     }
 
     /**
-     * How the pipeline is, for the log line that announces it: {@code consuming}, {@code paused}, {@code invalid},
-     * {@code waiting for driver X}, or {@code push-only} when its driver was asked to consume and says it is not
-     * ready without an error (an AMQP pipeline without a queue). On the lane, after its start: it may ask the
-     * driver (a broker round trip).
+     * How the pipeline is, for the log line that announces it: {@code invalid}, {@code paused}, {@code consuming}
+     * (also while it waits for its driver: as it will once the driver is there), or {@code push-only} when its
+     * driver was asked to consume and says it is not ready without an error (an AMQP pipeline without a queue).
+     * On the lane, after its start: it may ask the driver (a broker round trip).
      */
     String status() {
         boolean consume;
@@ -594,11 +594,11 @@ final class ManagedPipeline {
         if (now == PipelinePhase.INVALID) {
             return "invalid";
         }
-        if (now != PipelinePhase.RUNNING) {
-            return "waiting for driver " + definition.driver();
-        }
         if (!consume) {
             return "paused";
+        }
+        if (now != PipelinePhase.RUNNING) {
+            return "consuming"; // as it will once its driver is there (stat shows that it waits for it)
         }
         State s = state();
         boolean noError = s.errorMessage() == null || s.errorMessage().isEmpty();
