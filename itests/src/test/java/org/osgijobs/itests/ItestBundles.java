@@ -149,6 +149,16 @@ public final class ItestBundles {
     }
 
     /**
+     * @return OSGi Transaction Control with local transactions (Apache Aries): the {@code TransactionControl} service
+     *         and the JDBC resource provider (a {@code JDBCConnectionProvider} per configuration of the factory PID
+     *         {@code org.apache.aries.tx.control.jdbc.local}); install before {@link #jdbcDriver()}, whose import of
+     *         the Transaction Control packages is optional
+     */
+    public static Option transactionControl() {
+        return composite(bundleOf("tx-control-service-local"), bundleOf("tx-control-provider-jdbc-local"));
+    }
+
+    /**
      * @return the tests' shared helpers ({@code org.osgijobs.testing}: Ledger, proxies, broker checks), which the
      *         probe imports; its RabbitMQ client import is optional, so install the client bundle before it where
      *         a test uses {@code RabbitMqClient}

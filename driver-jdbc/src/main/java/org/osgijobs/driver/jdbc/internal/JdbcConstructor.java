@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -41,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class JdbcConstructor implements Constructor {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcConstructor.class);
 
+    private final BundleContext context; // null outside a framework
     private final List<DataSourceFactory> factories;
     private final ConnectionSettings settings;
     private final JobsException configurationError;
@@ -54,9 +56,10 @@ public final class JdbcConstructor implements Constructor {
      * @param factories  the JDBC drivers of the framework
      */
     @Activate
-    public JdbcConstructor(Map<String, Object> properties,
+    public JdbcConstructor(Map<String, Object> properties, BundleContext context,
             @Reference(name = "factories", cardinality = ReferenceCardinality.AT_LEAST_ONE,
                     policyOption = ReferencePolicyOption.GREEDY) List<DataSourceFactory> factories) {
+        this.context = context;
         this.factories = List.copyOf(factories);
         ConnectionSettings parsed = null;
         JobsException error = null;
@@ -75,6 +78,16 @@ public final class JdbcConstructor implements Constructor {
         }
         this.settings = parsed;
         this.configurationError = error;
+    }
+
+    /**
+     * Outside a framework (the tests): pipelines with {@code tx_provider} are refused.
+     *
+     * @param properties the {@code jobs.jdbc} configuration
+     * @param factories  the JDBC drivers
+     */
+    JdbcConstructor(Map<String, Object> properties, List<DataSourceFactory> factories) {
+        this(properties, null, factories);
     }
 
     @Deactivate
@@ -135,7 +148,9 @@ public final class JdbcConstructor implements Constructor {
             waiting = e.getMessage();
             LOG.warn("{}{}; the pipeline waits for the database", prefix, waiting);
         }
-        JdbcDriver driver = new JdbcDriver(pipeline.name(), options, db, context.queue(), drivers::remove);
+        TransactionJoin join = pipeline.getString(TransactionalPush.OPTION, "").isBlank() ? null
+                : TransactionJoin.of(this.context, pipeline, db);
+        JdbcDriver driver = new JdbcDriver(pipeline.name(), options, db, context.queue(), drivers::remove, join);
         if (waiting != null) {
             driver.waitingForDatabase(waiting);
         }

@@ -53,6 +53,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private final Writer writer;
     private final Thread claims;
     private final java.util.function.Consumer<JdbcDriver> onStop;
+    private final TransactionJoin join;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -71,6 +72,13 @@ final class JdbcDriver implements Driver, Writer.Listener {
 
     JdbcDriver(String name, JdbcOptions options, Database db, Queue queue,
             java.util.function.Consumer<JdbcDriver> onStop) {
+        this(name, options, db, queue, onStop, null);
+    }
+
+    /** @param join pushes join the caller's transaction through it ({@code tx_provider}), or {@code null} */
+    JdbcDriver(String name, JdbcOptions options, Database db, Queue queue,
+            java.util.function.Consumer<JdbcDriver> onStop, TransactionJoin join) {
+        this.join = join;
         this.name = name;
         this.options = options;
         this.db = db;
@@ -147,8 +155,14 @@ final class JdbcDriver implements Driver, Writer.Listener {
         } finally {
             lock.unlock();
         }
-        CompletableFuture<Void> done = writer.insert(message,
-                message.priority() != 0 ? message.priority() : options.priority());
+        long priority = message.priority() != 0 ? message.priority() : options.priority();
+        if (join != null) {
+            CompletableFuture<Void> joined = join.push(message, priority);
+            if (joined != null) {
+                return joined; // in the caller's transaction: the row exists once it commits
+            }
+        }
+        CompletableFuture<Void> done = writer.insert(message, priority);
         if (done.isDone()) {
             return done;
         }
@@ -232,6 +246,9 @@ final class JdbcDriver implements Driver, Writer.Listener {
             Thread.currentThread().interrupt();
         }
         db.signals().unregister(name, signalled);
+        if (join != null) {
+            join.close();
+        }
         onStop.accept(this);
         LOG.debug("pipeline '{}': jdbc driver stopped, its jobs stay in {}", name, db.table());
         return List.of();
@@ -250,6 +267,9 @@ final class JdbcDriver implements Driver, Writer.Listener {
         }
         writer.halt();
         db.signals().unregister(name, signalled);
+        if (join != null) {
+            join.close();
+        }
         try {
             claims.join(5_000);
         } catch (InterruptedException e) {

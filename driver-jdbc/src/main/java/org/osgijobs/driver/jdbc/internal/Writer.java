@@ -238,16 +238,7 @@ final class Writer {
                     try (PreparedStatement ps = c.prepareStatement(dialect.insert(table))) {
                         ps.setQueryTimeout(timeoutSeconds);
                         for (Insert insert : inserts) {
-                            Message m = insert.message;
-                            ps.setString(1, pipeline);
-                            ps.setString(2, m.id());
-                            ps.setString(3, m.name());
-                            ps.setLong(4, insert.priority);
-                            ps.setDouble(5, m.delay());
-                            ps.setBytes(6, m.payload());
-                            ps.setString(7, HeadersJson.write(m.headers()));
-                            ps.setBoolean(8, m.autoAck());
-                            ps.setInt(9, Attempts.of(m.headers()));
+                            bindInsert(ps, pipeline, insert.message, insert.priority);
                             ps.addBatch();
                         }
                         ps.executeBatch();
@@ -271,6 +262,19 @@ final class Writer {
                 throw e;
             }
         }
+    }
+
+    /** Sets the parameters of {@link Dialect#insert} for one job. */
+    static void bindInsert(PreparedStatement ps, String pipeline, Message m, long priority) throws SQLException {
+        ps.setString(1, pipeline);
+        ps.setString(2, m.id());
+        ps.setString(3, m.name());
+        ps.setLong(4, priority);
+        ps.setDouble(5, m.delay());
+        ps.setBytes(6, m.payload());
+        ps.setString(7, HeadersJson.write(m.headers()));
+        ps.setBoolean(8, m.autoAck());
+        ps.setInt(9, Attempts.of(m.headers()));
     }
 
     private void settle(Connection c, String sql, List<Settle> ops, List<Long> freed) throws SQLException {

@@ -129,6 +129,13 @@ public class JdbcBadInputTest extends JdbcFixture {
                 assertMessage(e, "option '" + option[0] + "' must be ");
             }
         }
+        try {
+            runtime.create(context(pipeline("tx_provider", "(app.db=orders)"), new TestQueue(pipeline, 10)));
+            fail("accepted tx_provider outside a framework");
+        } catch (JobsException e) {
+            assertEquals(JobsException.Kind.BAD_INPUT, e.kind());
+            assertMessage(e, "option 'tx_provider' needs the driver to run in an OSGi framework");
+        }
     }
 
     @Test
