@@ -391,7 +391,8 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     }
 
     private JobRecord newRecord(Message message, long priority, int delaySeconds) {
-        long due = delaySeconds > 0 ? System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(delaySeconds) : 0;
+        // + 1: the clock's millisecond may be almost over, and a job must never run before its delay has passed
+        long due = delaySeconds > 0 ? System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(delaySeconds) + 1 : 0;
         Message stored = message.delay() == 0 ? message : message.toBuilder().delay(0).build();
         return new JobRecord(store.nextSequence(), stored, priority, due);
     }
