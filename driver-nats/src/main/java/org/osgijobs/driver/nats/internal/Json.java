@@ -178,6 +178,18 @@ final class Json {
 
     private String string() {
         pos++; // opening quote
+        // most strings (names, ids, a payload's base64) hold no escape: one substring, no copying char by char
+        for (int i = pos; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"') {
+                String plain = text.substring(pos, i);
+                pos = i + 1;
+                return plain;
+            }
+            if (c == '\\' || c < 0x20) {
+                break;
+            }
+        }
         StringBuilder out = new StringBuilder();
         while (pos < text.length()) {
             char c = text.charAt(pos++);
