@@ -90,8 +90,10 @@ final class JdbcScenario implements Scenario {
                 DbSchedulerPeer peer = new DbSchedulerPeer(url, user, WORKERS, WINDOW)) {
             BenchHandler handler = new BenchHandler();
             framework.registerHandler(JOB, handler);
+            // bench.jdbc.prefetch: the pipeline's prefetch for an experiment (the baseline keeps its claims of 100)
+            int prefetch = Integer.getInteger("bench.jdbc.prefetch", PREFETCH);
             framework.declare(Map.of(Jobs.OPTION_NAME, PIPELINE, Jobs.OPTION_DRIVER, "jdbc",
-                    "prefetch", Integer.toString(PREFETCH)));
+                    "prefetch", Integer.toString(prefetch)));
             framework.jobs().resume(PIPELINE);
             int workers = WorkerThreads.await(WORKERS, 10);
 
@@ -107,7 +109,7 @@ final class JdbcScenario implements Scenario {
             String notes = String.format("%,d jobs/round, prefetch %d, push window %d, %d worker threads seen;"
                     + " baseline: plain JDBC, inserts in batches of %d, 2 threads each claiming up to %d; baseline p50"
                     + " %s p99 %s us; db-scheduler (2 threads, lock-and-fetch): %,.0f jobs/s, p50 %s p99 %s us,"
-                    + " runtime/db-scheduler %.3f", jobs, PREFETCH, WINDOW, workers, WINDOW, PREFETCH,
+                    + " runtime/db-scheduler %.3f", jobs, prefetch, WINDOW, workers, WINDOW, PREFETCH,
                     Report.number(baseline.p50Us()), Report.number(baseline.p99Us()), dbScheduler.jobsPerS(),
                     Report.number(dbScheduler.p50Us()), Report.number(dbScheduler.p99Us()), peerRatio);
             return Result.measured(name(), runtime, baseline, "ratio >= " + TARGET_RATIO, ratio >= TARGET_RATIO,

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * to {@code claimBatch} ready rows in one statement ({@code SELECT … ORDER BY priority, run_at, id LIMIT n FOR UPDATE
  * SKIP LOCKED} then {@code UPDATE … SET locked_by, locked_until … RETURNING}, the driver's claim), run the same
  * {@link JobWork} on each and delete the claimed rows in one statement. A consumer that found nothing waits for the
- * producer's next commit (an in-process signal, as LISTEN/NOTIFY is for the driver) or 5 ms. No headers, no leases
+ * producer's next commit (an in-process signal, as LISTEN/NOTIFY is for the driver), without polling. No headers, no leases
  * renewed, no attempts, no state counts, no pool.
  */
 final class PlainJdbcBaseline implements AutoCloseable {
@@ -144,9 +144,11 @@ final class PlainJdbcBaseline implements AutoCloseable {
                     }
                 }
                 if (ids.isEmpty()) {
+                    // nothing new until the producer's next commit: no polling, so that an idle baseline does not
+                    // load the database while the other sides run their rounds
                     synchronized (signal) {
-                        if (commits == seen && !closed) {
-                            signal.wait(5);
+                        while (commits == seen && !closed) {
+                            signal.wait();
                         }
                     }
                     continue;
