@@ -19,6 +19,8 @@ import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.RabbitMqClient;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /** Consuming: prefetch, acks, pause and resume, requeue, stop. */
 public class AmqpConsumeTest {
@@ -40,7 +42,7 @@ public class AmqpConsumeTest {
     @Test
     public void deliveriesGoToTheQueueAndAcksRemoveThemFromTheBroker() throws Exception {
         String q = amqp.queue("consume");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         pushAll(d, "p", 20);
         try (Workers workers = new Workers(queue, 2)) {
@@ -57,7 +59,7 @@ public class AmqpConsumeTest {
     @Test
     public void prefetchBoundsTheDeliveriesHeldAndPauseGivesThemBack() throws Exception {
         String q = amqp.queue("prefetch");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "prefetch", "3"));
         pushAll(d, "p", 10);
         run(d, "p");
@@ -78,7 +80,7 @@ public class AmqpConsumeTest {
     @Test
     public void requeueRepublishesWithNewHeadersAfterTheDelayAndAcksTheOriginal() throws Exception {
         String q = amqp.queue("requeue");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("again").id("r1").pipeline("p").header("old", "1").payload("body").build())
                 .toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -105,7 +107,7 @@ public class AmqpConsumeTest {
     public void nackRequeuesOnlyWithRequeueOnFail() throws Exception {
         for (boolean requeueOnFail : new boolean[] {false, true}) {
             String q = amqp.queue("nack");
-            TestQueue queue = new TestQueue("p" + requeueOnFail);
+            SharedTestQueue queue = new SharedTestQueue("p" + requeueOnFail);
             AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p" + requeueOnFail, "queue", q, "routing_key", q,
                     "requeue_on_fail", String.valueOf(requeueOnFail)));
             pushAll(d, "p" + requeueOnFail, 1);
@@ -131,7 +133,7 @@ public class AmqpConsumeTest {
     @Test
     public void nackWithRequeueAndDelayGoesThroughTheDelayPath() throws Exception {
         String q = amqp.queue("nackdelay");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("later").id("n1").pipeline("p").header("h", "v").build()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
@@ -151,7 +153,7 @@ public class AmqpConsumeTest {
     @Test
     public void multipleAckAcknowledgesEarlierDeliveriesAndTheirOwnAcksAreSkipped() throws Exception {
         String q = amqp.queue("multi");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "multiple_ack",
                 "true"));
         pushAll(d, "p", 5);
@@ -177,7 +179,7 @@ public class AmqpConsumeTest {
     @Test
     public void anAutoAckJobSaysSoAndIsAcknowledgedWhenTaken() throws Exception {
         String q = amqp.queue("auto");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("fast").pipeline("p").autoAck(true).build()).toCompletableFuture()
                 .get(30, TimeUnit.SECONDS);
@@ -192,7 +194,7 @@ public class AmqpConsumeTest {
     @Test
     public void stopPutsBackWhatNoWorkerTookAndALateRequeueLeavesTheOriginalThere() throws Exception {
         String q = amqp.queue("stop");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1"));
         pushAll(d, "p", 4);
         run(d, "p");
@@ -215,7 +217,7 @@ public class AmqpConsumeTest {
     @Test
     public void stopWaitsForJobsAtWorkersSoTheirAcksCount() throws Exception {
         String q = amqp.queue("stopack");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q));
         pushAll(d, "p", 1);
         run(d, "p");

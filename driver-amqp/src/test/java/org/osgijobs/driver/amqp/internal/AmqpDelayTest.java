@@ -17,6 +17,8 @@ import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.RabbitMqClient;
 
 import com.rabbitmq.client.Channel;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /** Delayed jobs: per-delay queues that dead-letter back, confirmed, counted in the state. */
 public class AmqpDelayTest {
@@ -36,7 +38,7 @@ public class AmqpDelayTest {
     public void aDelayedJobWaitsInItsDelayQueueThenReachesTheDurableQueue() throws Exception {
         String q = amqp.queue("durable");
         String ex = amqp.exchange("delay-ex");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", "rk", "durable", "true", "exchange_durable", "true"));
         String delayQueue = amqp.track("delayed-2000." + ex + "." + q);
         d.push(Message.builder("later").pipeline("p").delay(2).build()).toCompletableFuture()
@@ -55,7 +57,7 @@ public class AmqpDelayTest {
     public void delayQueuesHaveRoadRunnersNameAndArguments() throws Exception {
         String q = amqp.queue("args");
         String ex = amqp.exchange("args-ex");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", "rk"));
         String delayQueue = amqp.track("delayed-5000." + ex + "." + q);
         d.push(Message.builder("later").pipeline("p").delay(5).build()).toCompletableFuture()
@@ -79,7 +81,7 @@ public class AmqpDelayTest {
     @Test
     public void stateCountsReadyAndDelayedJobsWhilePausedAndBothRunAfterResume() throws Exception {
         String q = amqp.queue("stats");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "priority", "3"));
         amqp.track("delayed-1000.amqp.default." + q);
         d.push(Message.builder("plain").id("plain").pipeline("p").build()).toCompletableFuture()

@@ -22,6 +22,7 @@ import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.RabbitMqBroker;
 import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * Bad connections are pipeline errors that name the problem, are retried, and never show a credential.
@@ -47,7 +48,7 @@ public class AmqpErrorsTest {
     @Test
     public void anUnreachableBrokerIsAPipelineErrorNotACrash() throws Exception {
         int port = freePort();
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
                 + PASSWORD + "@127.0.0.1:" + port + "/")), AmqpFixture.options("p", "queue", "q", "timeout", "1"));
         State s = d.state();
         assertTrue(s.errorMessage(), s.errorMessage().contains("no connection to amqp://***:***@127.0.0.1:" + port
@@ -66,7 +67,7 @@ public class AmqpErrorsTest {
         try (TcpProxy proxy = new TcpProxy(RabbitMqBroker.PORT)) {
             proxy.down();
             String q = amqp.queue("late");
-            AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
+            AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(Map.of("addr",
                     "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/")), AmqpFixture.options("p", "queue", q,
                             "routing_key", q));
             assertTrue(d.state().errorMessage().contains("connection refused"));
@@ -78,7 +79,7 @@ public class AmqpErrorsTest {
 
     @Test
     public void badCredentialsAreNamedWithoutShowingThem() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(Map.of("addr", "amqp://" + USER + ":"
                 + PASSWORD + "@127.0.0.1:5672/")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("the broker refused the user name or password (ACCESS_REFUSED)"));
@@ -87,7 +88,7 @@ public class AmqpErrorsTest {
 
     @Test
     public void anUnknownVhostIsNamed() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(Map.of("addr",
                 "amqp://guest:guest@127.0.0.1:5672/no-such-vhost")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("vhost 'no-such-vhost'"));

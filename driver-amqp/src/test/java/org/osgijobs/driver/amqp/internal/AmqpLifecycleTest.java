@@ -14,6 +14,7 @@ import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.RabbitMqBroker;
 import org.osgijobs.testing.RabbitMqClient;
+import org.osgijobs.testing.SharedTestQueue;
 
 /** A stopped driver leaves nothing running: a driver bundle can go away without leaking threads. */
 public class AmqpLifecycleTest {
@@ -30,7 +31,7 @@ public class AmqpLifecycleTest {
     public void stopLeavesNoThreadBehind() throws Exception {
         String pipeline = RabbitMqBroker.unique("life");
         String q = amqp.queue("life");
-        TestQueue queue = new TestQueue(pipeline);
+        SharedTestQueue queue = new SharedTestQueue(pipeline);
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options(pipeline, "queue", q, "routing_key", q));
         d.run(Pipeline.of(AmqpFixture.options(pipeline)));
         d.push(Message.builder("x").pipeline(pipeline).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);

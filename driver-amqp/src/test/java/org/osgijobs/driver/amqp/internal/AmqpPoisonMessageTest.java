@@ -25,6 +25,8 @@ import org.osgijobs.testing.RabbitMqClient;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /**
  * Deliveries the driver cannot read must not hold a prefetch slot: each one ends handed to the runtime (with
@@ -52,7 +54,7 @@ public class AmqpPoisonMessageTest {
     @Test
     public void aDeliveryWhoseHeadersBreakTheReaderRunsAndFreesItsPrefetchSlot() throws Exception {
         String q = amqp.queue("poison");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "prefetch", "1"));
         d.run(Pipeline.of(AmqpFixture.options("p")));
         Map<String, Object> headers = new LinkedHashMap<>();
@@ -91,7 +93,7 @@ public class AmqpPoisonMessageTest {
                 "{\"x-dead-letter-exchange\":\"\",\"x-dead-letter-routing-key\":\"" + dlq + "\"}")));
         Topology topology = new Topology(options);
         topology.declareExchange(raw);
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         Consumption c = Consumption.open(new Session(1, amqp.raw, raw, raw), options, queue, new TestHost(),
                 (envelope, properties) -> {
                     throw new StackOverflowError("not even the defaults could be read (test)");

@@ -26,6 +26,7 @@ import org.osgijobs.testing.TcpProxy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import org.osgijobs.testing.SharedTestQueue;
 
 /** Publishing with confirms against the real broker. */
 public class AmqpPublishTest {
@@ -51,7 +52,7 @@ public class AmqpPublishTest {
     public void aConfirmedPushIsInTheQueueAndTheQueueExistsBeforeConsuming() throws Exception {
         String q = amqp.queue("pub");
         String ex = amqp.exchange("pub-ex");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "queue", q, "exchange", ex,
                 "routing_key", q));
         await(d.push(job("p", "one")));
         assertEquals(1, RabbitMqClient.count(amqp.raw, q));
@@ -64,7 +65,7 @@ public class AmqpPublishTest {
     @Test
     public void asynchronousPushesCompleteAsTheirConfirmsArrive() throws Exception {
         String q = amqp.queue("window");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "publish_window", "50"));
         List<CompletableFuture<Void>> pushes = new ArrayList<>();
         // a well-behaved async producer keeps at most what the driver holds: the window and its waiting line
@@ -83,7 +84,7 @@ public class AmqpPublishTest {
     public void aPushNeverBlocksItsCallerAndBeyondTheWindowAndItsWaitingLineItIsRefusedAtOnce() throws Exception {
         try (TcpProxy proxy = new TcpProxy(RabbitMqBroker.PORT)) {
             String q = amqp.queue("no-room");
-            AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
+            AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(Map.of("addr",
                     "amqp://guest:guest@127.0.0.1:" + proxy.port() + "/?connection_timeout=2000")),
                     AmqpFixture.options("p", "queue", q, "routing_key", q, "publish_window", "2", "timeout", "3"));
             proxy.down(); // no confirm comes back: the window stays full
@@ -111,7 +112,7 @@ public class AmqpPublishTest {
     @Test
     public void aPushNobodyCanReceiveIsAnErrorNotASilentLoss() throws Exception {
         String ex = amqp.exchange("nobody");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "exchange", ex, "routing_key", "k"));
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "exchange", ex, "routing_key", "k"));
         Throwable e = failure(d.push(job("p", "lost")));
         assertTrue(e instanceof JobsException);
         assertTrue(e.getMessage(), e.getMessage().contains("job 'lost'"));
@@ -129,7 +130,7 @@ public class AmqpPublishTest {
     @Test
     public void aBrokerNackFailsThePush() throws Exception {
         String q = amqp.queue("full");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "queue_headers", "{\"x-max-length\":1,\"x-overflow\":\"reject-publish\"}"));
         await(d.push(job("p", "first")));
         Throwable e = failure(d.push(job("p", "second")));
@@ -143,9 +144,9 @@ public class AmqpPublishTest {
         String ex = amqp.exchange("route");
         String qa = amqp.queue("a");
         String qb = amqp.queue("b");
-        AmqpDriver a = amqp.driver(new TestQueue("a"), AmqpFixture.options("a", "exchange", ex, "queue", qa,
+        AmqpDriver a = amqp.driver(new SharedTestQueue("a"), AmqpFixture.options("a", "exchange", ex, "queue", qa,
                 "routing_key", "key-a"));
-        amqp.driver(new TestQueue("b"), AmqpFixture.options("b", "exchange", ex, "queue", qb, "routing_key", "key-b"));
+        amqp.driver(new SharedTestQueue("b"), AmqpFixture.options("b", "exchange", ex, "queue", qb, "routing_key", "key-b"));
         await(a.push(Message.builder("elsewhere").pipeline("a").header("x-routing-key", "key-b")
                 .header("keep", "me").build()));
         assertEquals(0, RabbitMqClient.count(amqp.raw, qa));
@@ -158,7 +159,7 @@ public class AmqpPublishTest {
     @Test
     public void aPushOnlyPipelineHasNothingToConsume() throws Exception {
         String ex = amqp.exchange("only");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "exchange", ex));
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "exchange", ex));
         d.run(org.osgijobs.api.driver.Pipeline.of(AmqpFixture.options("p")));
         State s = d.state();
         assertFalse(s.ready());
@@ -171,7 +172,7 @@ public class AmqpPublishTest {
     @Test
     public void theExchangeIsDeclaredWhenTheDriverIsBuilt() throws Exception {
         String ex = amqp.exchange("declared");
-        amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "exchange", ex, "exchange_type", "topic"));
+        amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "exchange", ex, "exchange_type", "topic"));
         Channel ch = amqp.raw.createChannel();
         assertNotNull(ch.exchangeDeclarePassive(ex));
     }
@@ -180,7 +181,7 @@ public class AmqpPublishTest {
     public void aBrokerRefusingTheTopologyIsAConfigurationError() throws Exception {
         String ex = amqp.exchange("clash");
         amqp.raw.createChannel().exchangeDeclare(ex, "fanout");
-        JobsException e = assertThrows(JobsException.class, () -> amqp.driver(new TestQueue("p"),
+        JobsException e = assertThrows(JobsException.class, () -> amqp.driver(new SharedTestQueue("p"),
                 AmqpFixture.options("p", "exchange", ex, "exchange_type", "direct")));
         assertTrue(e.getMessage(), e.getMessage().startsWith("pipeline 'p': the broker"));
         assertTrue(e.getMessage(), e.getMessage().contains("PRECONDITION_FAILED"));

@@ -30,6 +30,8 @@ import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.RabbitMqBroker;
 import org.osgijobs.testing.RabbitMqClient;
 import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /**
  * The driver owns recovery: connections cut under load (through a proxy, so that only this test's connections
@@ -63,7 +65,7 @@ public class AmqpRecoveryTest {
     @Test
     public void fiveCutsUnderLoadLoseNoConfirmedJob() throws Exception {
         String q = amqp.queue("cuts");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "durable", "true", "prefetch", "50", "timeout", "20"));
         Ledger ledger = new Ledger("recovery under load");
@@ -113,7 +115,7 @@ public class AmqpRecoveryTest {
     @Test
     public void aPushDuringAnOutageFailsClearlyWithinTimeoutAndConsumingComesBack() throws Exception {
         String q = amqp.queue("outage");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "timeout", "2"));
         d.run(Pipeline.of(AmqpFixture.options("p")));
@@ -142,7 +144,7 @@ public class AmqpRecoveryTest {
     @Test
     public void pushesWaitingForTheConnectionAreStoredWhenItReturns() throws Exception {
         String q = amqp.queue("waiting");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key",
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key",
                 q, "timeout", "30"));
         proxy.down();
         assertTrue(Poll.eventually(() -> !d.state().errorMessage().isEmpty(), 30));
@@ -159,7 +161,7 @@ public class AmqpRecoveryTest {
     @Test
     public void unacknowledgedDeliveriesComeBackAndStaleCopiesLeaveTheQueue() throws Exception {
         String q = amqp.queue("unacked");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(queue, viaProxy(), AmqpFixture.options("p", "queue", q, "routing_key", q,
                 "prefetch", "5"));
         for (int i = 0; i < 5; i++) {
@@ -183,7 +185,7 @@ public class AmqpRecoveryTest {
     @Test
     public void aConnectionClosedByTheBrokerIsRecovered() throws Exception {
         String q = amqp.queue("forced");
-        TestQueue queue = new TestQueue("forced-p");
+        SharedTestQueue queue = new SharedTestQueue("forced-p");
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("forced-p", "queue", q, "routing_key", q));
         d.run(Pipeline.of(AmqpFixture.options("forced-p")));
         int closed = 0;

@@ -22,6 +22,8 @@ import org.osgijobs.testing.RabbitMqClient;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /**
  * A job whose handler outlives {@link AmqpDriver#stop()} and then fails: the runtime requeues it (with new
@@ -38,7 +40,7 @@ public class AmqpRequeueAfterStopTest {
     @Test
     public void aRequeueAfterStopLeavesTheOriginalWithTheBrokerAndKeepsNoCopy() throws Exception {
         String q = amqp.queue("late");
-        TestQueue first = new TestQueue("p");
+        SharedTestQueue first = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1"));
         for (String id : IDS) {
             d.push(Message.builder("job").id(id).pipeline("p").header("attempt", "1").build()).toCompletableFuture()
@@ -59,7 +61,7 @@ public class AmqpRequeueAfterStopTest {
         assertEquals(Custody.BROKER, nackedWithDelay.settle(Settlement.requeue(nackedWithDelay.headers(), 1)));
         String delayQueue = amqp.track("delayed-1000.." + q);
 
-        TestQueue second = new TestQueue("next");
+        SharedTestQueue second = new SharedTestQueue("next");
         AmqpDriver next = amqp.driver(second, AmqpFixture.options("next", "queue", q, "routing_key", q));
         Ledger ledger = new Ledger("requeue after stop");
         IDS.forEach(ledger::accepted);
@@ -89,7 +91,7 @@ public class AmqpRequeueAfterStopTest {
     @Test
     public void aRequeueAfterStopOfADeliveryAMultipleAckCoveredIsLeftToTheRuntime() throws Exception {
         String q = amqp.queue("late-multi");
-        TestQueue first = new TestQueue("p");
+        SharedTestQueue first = new SharedTestQueue("p");
         AmqpDriver d = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "timeout", "1",
                 "multiple_ack", "true"));
         for (String id : IDS.subList(0, 2)) {
@@ -115,7 +117,7 @@ public class AmqpRequeueAfterStopTest {
         Topology topology = new Topology(options);
         Channel raw = amqp.raw.createChannel();
         topology.declareExchange(raw);
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         TestHost host = new TestHost();
         Consumption c = Consumption.open(new Session(1, amqp.raw, raw, raw), options, queue, host);
         c.subscribe(topology);

@@ -14,6 +14,8 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /** Several drivers on one queue share the work; fanout pipelines each get every job. */
 public class AmqpScaleOutTest {
@@ -33,8 +35,8 @@ public class AmqpScaleOutTest {
     @Test
     public void twoConsumersOnOneQueueProcessEachJobExactlyOnce() throws Exception {
         String q = amqp.queue("shared");
-        TestQueue first = new TestQueue("p");
-        TestQueue second = new TestQueue("p");
+        SharedTestQueue first = new SharedTestQueue("p");
+        SharedTestQueue second = new SharedTestQueue("p");
         AmqpDriver a = amqp.driver(first, AmqpFixture.options("p", "queue", q, "routing_key", q, "durable", "true"));
         AmqpDriver b = amqp.driver(second, AmqpFixture.options("p", "queue", q, "routing_key", q, "durable",
                 "true"));
@@ -63,7 +65,7 @@ public class AmqpScaleOutTest {
         String ex = amqp.exchange("fan");
         String qa = amqp.queue("fan-a");
         String qb = amqp.queue("fan-b");
-        TestQueue queue = new TestQueue("fa");
+        SharedTestQueue queue = new SharedTestQueue("fa");
         AmqpDriver a = amqp.driver(queue, AmqpFixture.options("fa", "exchange", ex, "exchange_type", "fanout",
                 "queue", qa));
         // one runtime queue, as the runtime has: each pipeline's driver gets its own view of it

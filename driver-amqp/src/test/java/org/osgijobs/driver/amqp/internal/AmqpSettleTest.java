@@ -17,6 +17,7 @@ import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
 
 import com.rabbitmq.client.Channel;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * Who keeps a job after {@link Job#settle(Settlement)} when the requeue's copy cannot be published, and when a job
@@ -28,7 +29,7 @@ public class AmqpSettleTest {
     public final AmqpFixture amqp = new AmqpFixture();
 
     private Channel raw;
-    private TestQueue queue;
+    private SharedTestQueue queue;
     private TestHost host;
     private Consumption consumption;
 
@@ -43,7 +44,7 @@ public class AmqpSettleTest {
         Topology topology = new Topology(parsed);
         raw = amqp.raw.createChannel();
         topology.declareExchange(raw);
-        queue = new TestQueue("p");
+        queue = new SharedTestQueue("p");
         host = new TestHost();
         consumption = Consumption.open(new Session(1, amqp.raw, raw, raw), parsed, queue, host);
         consumption.subscribe(topology);

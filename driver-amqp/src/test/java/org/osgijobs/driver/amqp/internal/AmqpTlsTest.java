@@ -25,6 +25,7 @@ import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.testing.RabbitMqBroker;
 import org.osgijobs.testing.TlsFiles;
 import org.osgijobs.testing.TlsTerminatingProxy;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * TLS with a CA and a client certificate, through a TLS-terminating proxy in front of the plain port. The client key
@@ -62,7 +63,7 @@ public class AmqpTlsTest {
     @Test
     public void connectsWithTheCaAndTheClientCertificate() throws Exception {
         String q = amqp.queue("tls");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         ConnectionSettings settings = ConnectionSettings.of(connection(files.ca().toString(),
                 "require_and_verify_client_cert"));
         assertTrue(settings.tls());
@@ -79,7 +80,7 @@ public class AmqpTlsTest {
 
     @Test
     public void refusesAServerItDoesNotTrust() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.otherCa().toString(), "")),
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(connection(files.otherCa().toString(), "")),
                 AmqpFixture.options("p", "timeout", "2"));
         String error = d.state().errorMessage();
         assertTrue(error, error.contains("TLS handshake failed: the broker's certificate is not trusted"));
@@ -91,7 +92,7 @@ public class AmqpTlsTest {
 
     @Test
     public void withoutItsCertificateTheClientIsRefusedByAServerThatWantsOne() throws Exception {
-        AmqpDriver d = amqp.driver(new TestQueue("p"), ConnectionSettings.of(connection(files.ca().toString(),
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), ConnectionSettings.of(connection(files.ca().toString(),
                 "no_client_certs")), AmqpFixture.options("p"));
         String error = d.state().errorMessage();
         assertFalse(error, error.isEmpty());

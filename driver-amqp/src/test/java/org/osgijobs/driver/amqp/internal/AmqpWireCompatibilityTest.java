@@ -23,6 +23,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.LongString;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * RoadRunner's wire format both ways, checked with a plain client: what a PHP RoadRunner service publishes is read
@@ -34,7 +35,7 @@ public class AmqpWireCompatibilityTest {
     @Rule
     public final AmqpFixture amqp = new AmqpFixture();
 
-    private AmqpDriver consuming(TestQueue queue, String q) {
+    private AmqpDriver consuming(SharedTestQueue queue, String q) {
         AmqpDriver d = amqp.driver(queue, AmqpFixture.options("p", "queue", q, "routing_key", q, "priority", "8"));
         d.run(Pipeline.of(AmqpFixture.options("p")));
         return d;
@@ -43,7 +44,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void aMessageWithRoadRunnersHeadersIsReadIntact() throws Exception {
         String q = amqp.queue("from-rr");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         consuming(queue, q);
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("rr_id", "0b6e8c4a-rr");
@@ -73,7 +74,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void whatTheDriverPublishesHasRoadRunnersNamesAndFieldTypes() throws Exception {
         String q = amqp.queue("to-rr");
-        AmqpDriver d = amqp.driver(new TestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q));
+        AmqpDriver d = amqp.driver(new SharedTestQueue("p"), AmqpFixture.options("p", "queue", q, "routing_key", q));
         d.push(Message.builder("App\\Jobs\\Report").id("id-42").pipeline("p").payload("data").priority(4)
                 .header("k", "v1", "v2").autoAck(true).build()).toCompletableFuture().get(30, TimeUnit.SECONDS);
         GetResponse r = amqp.raw.createChannel().basicGet(q, true);
@@ -102,7 +103,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void foreignAndMalformedMessagesAreProcessedWithDefaults() throws Exception {
         String q = amqp.queue("foreign");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         consuming(queue, q);
         Channel ch = amqp.raw.createChannel();
         ch.basicPublish("", q, new AMQP.BasicProperties.Builder().build(), "plain".getBytes(StandardCharsets.UTF_8));
@@ -138,7 +139,7 @@ public class AmqpWireCompatibilityTest {
     @Test
     public void rrHeadersNestedTooDeepAreMalformedAndTheJobStillRuns() throws Exception {
         String q = amqp.queue("deep");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         consuming(queue, q);
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("rr_id", "deep-1");

@@ -20,6 +20,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * An informal measurement, not a test: confirmed persistent publishes per second through the driver's
@@ -45,7 +46,7 @@ public final class PushThroughputBenchmark {
             AmqpDriver driver = new AmqpDriver(Pipeline.of(Map.of("name", "bench", "driver", "amqp", "exchange",
                     "bench.ex", "exchange_durable", "true", "routing_key", queue, "publish_window",
                     String.valueOf(window))), ConnectionSettings.of(Map.of("addr", RabbitMqBroker.ADDR)),
-                    new TestQueue("bench"), d -> {
+                    new SharedTestQueue("bench"), d -> {
                     });
             driver.start();
             List<Double> ratios = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * What the runtime gives a constructor, for tests without jobs-core: the pipeline's options (with a {@code timeout},
@@ -22,6 +23,6 @@ record TestDriverContext(Pipeline pipeline, String configKey, Queue queue, int t
     /** A pipeline declared by configuration: its PID, a fresh queue of its own. */
     static TestDriverContext configured(String configKey, Map<String, Object> options) {
         Pipeline pipeline = Pipeline.of(options);
-        return new TestDriverContext(pipeline, configKey, new TestQueue(pipeline.name()), 10);
+        return new TestDriverContext(pipeline, configKey, new SharedTestQueue(pipeline.name()), 10);
     }
 }

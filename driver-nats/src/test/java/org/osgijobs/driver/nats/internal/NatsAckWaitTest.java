@@ -14,6 +14,7 @@ import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * {@code ack_wait} is honoured: a job that runs (or waits) longer than it is kept alive with in-progress signals and
@@ -27,8 +28,8 @@ public class NatsAckWaitTest {
     @Test
     public void aJobRunningThreeTimesAckWaitIsNotDeliveredAgain() throws Exception {
         Map<String, Object> o = nats.options("p", "ack_wait", "2");
-        TestQueue mine = new TestQueue("p");
-        TestQueue other = new TestQueue("p");
+        SharedTestQueue mine = new SharedTestQueue("p");
+        SharedTestQueue other = new SharedTestQueue("p");
         NatsDriver d = nats.driver(mine, o);
         NatsDriver watcher = nats.driver(other, o);
         d.run(Pipeline.of(o));
@@ -49,7 +50,7 @@ public class NatsAckWaitTest {
     public void withoutInProgressSignalsTheServerWouldDeliverAgain() throws Exception {
         // the control: the same server delivers an unacknowledged message again after ack_wait when nobody signals
         Map<String, Object> o = nats.options("p", "ack_wait", "2");
-        TestQueue other = new TestQueue("p");
+        SharedTestQueue other = new SharedTestQueue("p");
         NatsDriver watcher = nats.driver(other, o);
         nats.js.publish((String) o.get("subject"), "{\"job\":\"j\",\"id\":\"raw\"}".getBytes());
         io.nats.client.JetStreamSubscription sub = nats.js.subscribe((String) o.get("subject"),

@@ -10,6 +10,8 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /** Many jobs pushed without waiting (a bulk producer) while two workers consume: every one runs once. */
 public class NatsBulkTest {
@@ -20,7 +22,7 @@ public class NatsBulkTest {
     @Test
     public void tenThousandAsyncPushesAllRunOnce() throws Exception {
         Map<String, Object> o = nats.options("p", "prefetch", "100");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         Ledger ledger = new Ledger("bulk");
         Semaphore room = new Semaphore(2000);

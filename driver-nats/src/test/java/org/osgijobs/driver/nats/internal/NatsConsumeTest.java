@@ -22,6 +22,8 @@ import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.testing.Poll;
 
 import io.nats.client.api.StreamInfo;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /** Push, consume and every settlement against the real server. */
 public class NatsConsumeTest {
@@ -36,7 +38,7 @@ public class NatsConsumeTest {
     @Test
     public void aPushedJobIsConsumedWithItsFieldsAndAckedOnce() throws Exception {
         Map<String, Object> o = nats.options("p");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         d.push(Message.builder("ping").id("j1").pipeline("p").payload(new byte[] { 0, 1, (byte) 0xff })
                 .priority(3).header("trace", "a", "b").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -63,7 +65,7 @@ public class NatsConsumeTest {
     @Test
     public void rejectTerminatesAndRequeueStoresACopyWithNewHeaders() throws Exception {
         Map<String, Object> o = nats.options("p");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         d.push(job("r", "rejected")).toCompletableFuture().get(10, TimeUnit.SECONDS);
         d.push(job("q", "requeued")).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -85,7 +87,7 @@ public class NatsConsumeTest {
     @Test
     public void pauseGivesBackWhatWasNotTakenAndResumeDeliversItAgain() throws Exception {
         Map<String, Object> o = nats.options("p", "prefetch", "5");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         for (int i = 0; i < 5; i++) {
             d.push(job("x", "x" + i)).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -106,7 +108,7 @@ public class NatsConsumeTest {
     @Test
     public void autoAckJobsAreAcknowledgedOnArrival() throws Exception {
         Map<String, Object> o = nats.options("p");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         d.push(Message.builder("a").id("auto").pipeline("p").autoAck(true).build()).toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
@@ -123,7 +125,7 @@ public class NatsConsumeTest {
     public void deleteAfterAckRemovesTheMessageAndDeleteStreamOnStopTheStream() throws Exception {
         Map<String, Object> o = nats.options("p", "delete_after_ack", "true", "delete_stream_on_stop", "true");
         String stream = (String) o.get("stream");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         d.push(job("x", "kept")).toCompletableFuture().get(10, TimeUnit.SECONDS);
         d.push(job("x", "deleted")).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -148,7 +150,7 @@ public class NatsConsumeTest {
     @Test
     public void stateCountsWaitingDelayedAndReservedJobs() throws Exception {
         Map<String, Object> o = nats.options("p");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         for (int i = 0; i < 3; i++) {
             d.push(job("x", "w" + i)).toCompletableFuture().get(10, TimeUnit.SECONDS);

@@ -19,6 +19,7 @@ import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
 
 import io.nats.client.api.StreamConfiguration;
+import org.osgijobs.testing.SharedTestQueue;
 
 /** Delays kept by the server: a delayed job runs after its delay and not before, across a driver restart. */
 public class NatsDelayTest {
@@ -29,7 +30,7 @@ public class NatsDelayTest {
     @Test
     public void aJobDelayedFiveSecondsRunsAfterFiveSecondsAcrossARestart() throws Exception {
         Map<String, Object> o = nats.options("p");
-        NatsDriver first = nats.driver(new TestQueue("p"), o);
+        NatsDriver first = nats.driver(new SharedTestQueue("p"), o);
         first.run(Pipeline.of(o));
         long pushed = System.nanoTime();
         first.push(Message.builder("later").id("d5").pipeline("p").payload("x").delay(5).build())
@@ -37,7 +38,7 @@ public class NatsDelayTest {
         assertEquals(1, first.state().delayed());
         first.stop(); // the runtime goes away while the job waits
 
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver second = nats.driver(queue, o);
         second.run(Pipeline.of(o));
         Job job = queue.poll(20, TimeUnit.SECONDS);
@@ -55,7 +56,7 @@ public class NatsDelayTest {
     @Test
     public void aRequeueWithDelayAndHeadersComesBackAfterTheDelay() throws Exception {
         Map<String, Object> o = nats.options("p");
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         d.run(Pipeline.of(o));
         d.push(Message.builder("r").id("r1").pipeline("p").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -77,7 +78,7 @@ public class NatsDelayTest {
         // a stream as RoadRunner creates it: name and the one subject
         nats.jsm.addStream(StreamConfiguration.builder().name((String) o.get("stream"))
                 .subjects((String) o.get("subject")).build());
-        TestQueue queue = new TestQueue("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
         NatsDriver d = nats.driver(queue, o);
         d.run(Pipeline.of(o));
         long pushed = System.nanoTime();

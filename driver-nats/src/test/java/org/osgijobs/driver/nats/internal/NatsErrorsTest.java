@@ -21,6 +21,7 @@ import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.TcpProxy;
 
 import io.nats.client.api.StreamConfiguration;
+import org.osgijobs.testing.SharedTestQueue;
 
 /** Bad input and a server that does not fit or does not answer: clear errors naming what is wrong, no secret. */
 public class NatsErrorsTest {
@@ -33,7 +34,7 @@ public class NatsErrorsTest {
         Map<String, Object> o = nats.options("p");
         String stream = (String) o.get("stream");
         nats.jsm.addStream(StreamConfiguration.builder().name(stream).subjects("other." + stream).build());
-        JobsException e = assertThrows(JobsException.class, () -> nats.driver(new TestQueue("p"), o));
+        JobsException e = assertThrows(JobsException.class, () -> nats.driver(new SharedTestQueue("p"), o));
         assertEquals(JobsException.Kind.REJECTED, e.kind());
         assertTrue(e.getMessage(), e.getMessage().contains("stream '" + stream + "' exists with subjects [other."
                 + stream + "]"));
@@ -46,21 +47,21 @@ public class NatsErrorsTest {
     public void aConsumerOfThatNameWithAnotherFilterIsAClearPipelineError() throws Exception {
         Map<String, Object> o = nats.options("p");
         String stream = (String) o.get("stream");
-        nats.driver(new TestQueue("p"), o).stop();
+        nats.driver(new SharedTestQueue("p"), o).stop();
         Map<String, Object> other = new java.util.LinkedHashMap<>(o);
         other.put("subject", "elsewhere." + stream);
         nats.jsm.updateStream(StreamConfiguration.builder(nats.jsm.getStreamInfo(stream).getConfiguration())
                 .addSubjects("elsewhere." + stream).build());
-        JobsException e = assertThrows(JobsException.class, () -> nats.driver(new TestQueue("p"), other));
+        JobsException e = assertThrows(JobsException.class, () -> nats.driver(new SharedTestQueue("p"), other));
         assertTrue(e.getMessage(), e.getMessage().contains("consumer 'osgijobs-p'"));
         assertTrue(e.getMessage(), e.getMessage().contains("'consumer'"));
     }
 
     @Test
     public void badPipelineOptionsAndPushesAreNamed() throws Exception {
-        assertThrows(JobsException.class, () -> nats.driver(new TestQueue("p"), nats.options("p", "ack_wait", "x")));
+        assertThrows(JobsException.class, () -> nats.driver(new SharedTestQueue("p"), nats.options("p", "ack_wait", "x")));
         Map<String, Object> o = nats.options("p");
-        NatsDriver d = nats.driver(new TestQueue("p"), o);
+        NatsDriver d = nats.driver(new SharedTestQueue("p"), o);
         ExecutionException e = assertThrows(ExecutionException.class, () -> d.push(Message.builder("n")
                 .pipeline("p").header("a b", "v").build()).toCompletableFuture().get(10, TimeUnit.SECONDS));
         assertTrue(e.getCause().getMessage(), e.getCause().getMessage().contains("header 'a b'"));
@@ -77,7 +78,7 @@ public class NatsErrorsTest {
             ConnectionSettings settings = ConnectionSettings.of(Map.of("addr", "nats://127.0.0.1:" + proxy.port(),
                     "user", "alice", "password", "s3cret-pw"));
             // the test server has no users: it accepts (and ignores) the credentials
-            NatsDriver d = nats.driver(new TestQueue("p"), settings, o);
+            NatsDriver d = nats.driver(new SharedTestQueue("p"), settings, o);
             d.run(Pipeline.of(o));
             proxy.down();
             assertTrue(Poll.eventually(() -> !d.state().errorMessage().isEmpty(), 10));
@@ -106,7 +107,7 @@ public class NatsErrorsTest {
         try (TcpProxy proxy = new TcpProxy(NatsFixture.PORT)) {
             proxy.down();
             Map<String, Object> o = nats.options("p", "timeout", "2");
-            NatsDriver d = nats.driver(new TestQueue("p"), ConnectionSettings.of(Map.of("addr",
+            NatsDriver d = nats.driver(new SharedTestQueue("p"), ConnectionSettings.of(Map.of("addr",
                     "nats://127.0.0.1:" + proxy.port())), o);
             assertTrue(d.state().errorMessage(), d.state().errorMessage().contains("127.0.0.1:" + proxy.port()));
             d.run(Pipeline.of(o));

@@ -15,6 +15,7 @@ import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * After a reconnect the driver restores what the server no longer has (RoadRunner's driver does not re-create its
@@ -30,7 +31,7 @@ public class NatsRecoveryTest {
         try (TcpProxy proxy = new TcpProxy(NatsFixture.PORT)) {
             Map<String, Object> o = nats.options("p", "timeout", "5");
             String stream = (String) o.get("stream");
-            TestQueue queue = new TestQueue("p");
+            SharedTestQueue queue = new SharedTestQueue("p");
             NatsDriver d = nats.driver(queue, ConnectionSettings.of(Map.of("addr", "nats://127.0.0.1:"
                     + proxy.port())), o);
             d.run(Pipeline.of(o));

@@ -22,6 +22,8 @@ import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /**
  * Runtimes consuming one pipeline share its durable consumer: each job runs once, a clean restart does not see
@@ -47,8 +49,8 @@ public class NatsScaleOutTest {
     @Test
     public void twoRuntimesShareAThousandJobsWithoutDuplicates() throws Exception {
         Map<String, Object> o = nats.options("p", "prefetch", "20");
-        TestQueue qa = new TestQueue("p");
-        TestQueue qb = new TestQueue("p");
+        SharedTestQueue qa = new SharedTestQueue("p");
+        SharedTestQueue qb = new SharedTestQueue("p");
         NatsDriver a = nats.driver(qa, o);
         NatsDriver b = nats.driver(qb, o);
         Ledger ledger = new Ledger("scale-out");
@@ -71,7 +73,7 @@ public class NatsScaleOutTest {
     @Test
     public void aCleanRestartDoesNotSeeAgainWhatWasAcknowledged() throws Exception {
         Map<String, Object> o = nats.options("p");
-        TestQueue first = new TestQueue("p");
+        SharedTestQueue first = new SharedTestQueue("p");
         NatsDriver a = nats.driver(first, o);
         Ledger ledger = new Ledger("clean restart");
         try (Workers w = new Workers(first, 2, ledger)) {
@@ -83,7 +85,7 @@ public class NatsScaleOutTest {
         }
         a.pause("p");
         a.stop();
-        TestQueue second = new TestQueue("p");
+        SharedTestQueue second = new SharedTestQueue("p");
         NatsDriver b = nats.driver(second, o);
         b.run(Pipeline.of(o));
         b.push(Message.builder("after").id("after").pipeline("p").build()).toCompletableFuture()
@@ -102,8 +104,8 @@ public class NatsScaleOutTest {
         Map<String, Object> o = nats.options("p", "prefetch", "20", "ack_wait", "2");
         Ledger ledger = new Ledger("a runtime dies");
         try (TcpProxy proxy = new TcpProxy(NatsFixture.PORT)) {
-            TestQueue qa = new TestQueue("p");
-            TestQueue qb = new TestQueue("p");
+            SharedTestQueue qa = new SharedTestQueue("p");
+            SharedTestQueue qb = new SharedTestQueue("p");
             NatsDriver a = nats.driver(qa, ConnectionSettings.of(Map.of("addr", "nats://127.0.0.1:" + proxy.port())),
                     o);
             NatsDriver b = nats.driver(qb, o);

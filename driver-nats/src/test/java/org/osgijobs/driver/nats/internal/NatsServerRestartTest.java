@@ -12,6 +12,8 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
+import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.Workers;
 
 /**
  * The server is restarted (SIGTERM, then started again on the same store) while jobs flow both ways: no confirmed
@@ -36,7 +38,7 @@ public class NatsServerRestartTest {
             o.put("ack_wait", "5");
             o.put("stream", "restart");
             o.put("subject", "restart.jobs");
-            TestQueue queue = new TestQueue("p");
+            SharedTestQueue queue = new SharedTestQueue("p");
             NatsDriver d = new NatsDriver(Pipeline.of(o), ConnectionSettings.of(Map.of("addr", server.addr())),
                     queue, x -> {
                     });

@@ -24,6 +24,7 @@ import org.osgijobs.api.driver.Settlement;
 
 import io.nats.client.api.MessageInfo;
 import io.nats.client.impl.Headers;
+import org.osgijobs.testing.SharedTestQueue;
 
 /**
  * RoadRunner producers and consumers share the stream with this driver: RoadRunner's messages (body and NATS
@@ -38,7 +39,7 @@ public class NatsWireCompatibilityTest {
     @Test
     public void aRoadRunnerMessageRunsWithEveryField() throws Exception {
         Map<String, Object> o = nats.options("orders");
-        TestQueue queue = new TestQueue("orders");
+        SharedTestQueue queue = new SharedTestQueue("orders");
         NatsDriver d = nats.driver(queue, o);
         String subject = (String) o.get("subject");
         Headers h = new Headers().add("Traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
@@ -61,7 +62,7 @@ public class NatsWireCompatibilityTest {
     @Test
     public void whatThisDriverPublishesIsRoadRunnersFormat() throws Exception {
         Map<String, Object> o = nats.options("orders");
-        NatsDriver d = nats.driver(new TestQueue("orders"), o);
+        NatsDriver d = nats.driver(new SharedTestQueue("orders"), o);
         d.push(Message.builder("App\\Jobs\\Ping").id("id-7").pipeline("orders").payload("hello").priority(4)
                 .autoAck(true).header("tags", "a", "b").build()).toCompletableFuture().get(10, TimeUnit.SECONDS);
         MessageInfo stored = nats.jsm.getMessage((String) o.get("stream"), 1);
@@ -86,7 +87,7 @@ public class NatsWireCompatibilityTest {
     @Test
     public void foreignAndMalformedMessagesRunWithDefaultsAndAreSettled() throws Exception {
         Map<String, Object> o = nats.options("orders", "priority", "4");
-        TestQueue queue = new TestQueue("orders");
+        SharedTestQueue queue = new SharedTestQueue("orders");
         NatsDriver d = nats.driver(queue, o);
         String subject = (String) o.get("subject");
         nats.js.publish(subject, "plain text from another publisher".getBytes(StandardCharsets.UTF_8));

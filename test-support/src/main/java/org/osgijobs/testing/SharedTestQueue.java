@@ -1,4 +1,4 @@
-package org.osgijobs.driver.nats.internal;
+package org.osgijobs.testing;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,12 +12,13 @@ import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Queue;
 
 /**
- * The runtime's queue as a driver sees it, for tests without jobs-core: one pipeline's view ({@link #pipeline()})
+ * The runtime's queue as broker drivers' tests use it, without jobs-core: one pipeline's view ({@link #pipeline()})
  * of a bounded queue, lower priority first, equal priorities in insertion order, blocking insert. Jobs of another
  * pipeline are refused, as the runtime refuses them. {@link #view(String)} gives another pipeline's view of the same
- * queue; {@link #take()} and {@link #poll(long, TimeUnit)} play the runtime's workers and take from the whole queue.
+ * queue; {@link #take()} and {@link #poll(long, TimeUnit)} play the runtime's workers and take from the whole queue
+ * (without calling {@link Job#taken()}: {@link Workers} do). {@link TestQueue} is the simpler one-pipeline queue.
  */
-final class TestQueue implements Queue {
+public final class SharedTestQueue implements Queue {
     private record Key(long priority, long order) implements Comparable<Key> {
         @Override
         public int compareTo(Key o) {
@@ -43,22 +44,27 @@ final class TestQueue implements Queue {
     private final Shared shared;
     private final String pipeline;
 
-    private TestQueue(Shared shared, String pipeline) {
+    private SharedTestQueue(Shared shared, String pipeline) {
         this.shared = shared;
         this.pipeline = pipeline;
     }
 
-    TestQueue(String pipeline, int capacity) {
+    /**
+     * @param pipeline the pipeline of this view
+     * @param capacity most jobs the queue holds
+     */
+    public SharedTestQueue(String pipeline, int capacity) {
         this(new Shared(capacity), pipeline);
     }
 
-    TestQueue(String pipeline) {
+    /** @param pipeline the pipeline of this view; the queue holds up to 100,000 jobs */
+    public SharedTestQueue(String pipeline) {
         this(pipeline, 100_000);
     }
 
     /** @return another pipeline's view of this queue */
-    TestQueue view(String otherPipeline) {
-        return new TestQueue(shared, otherPipeline);
+    public SharedTestQueue view(String otherPipeline) {
+        return new SharedTestQueue(shared, otherPipeline);
     }
 
     @Override
@@ -96,7 +102,7 @@ final class TestQueue implements Queue {
     }
 
     /** @return the first job of the whole queue, waiting while it is empty */
-    Job take() throws InterruptedException {
+    public Job take() throws InterruptedException {
         shared.lock.lockInterruptibly();
         try {
             while (shared.jobs.isEmpty()) {
@@ -109,7 +115,7 @@ final class TestQueue implements Queue {
     }
 
     /** @return the first job of the whole queue, or {@code null} when none came in time */
-    Job poll(long timeout, TimeUnit unit) throws InterruptedException {
+    public Job poll(long timeout, TimeUnit unit) throws InterruptedException {
         long left = unit.toNanos(timeout);
         shared.lock.lockInterruptibly();
         try {

@@ -1,4 +1,4 @@
-package org.osgijobs.driver.amqp.internal;
+package org.osgijobs.testing;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,17 +10,16 @@ import java.util.function.Consumer;
 
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
-import org.osgijobs.testing.Ledger;
 
 /**
- * Threads that play the runtime's workers: they take jobs from a {@link TestQueue}, settle each with the given
+ * Threads that play the runtime's workers: they take jobs from a {@link SharedTestQueue}, settle each with the given
  * action (ack by default), and count how often each job id was seen. Every take is also recorded as a run in a
  * {@link Ledger} (its own, or one the test shares between several workers), and every default ack as a
  * settlement.
  */
-final class Workers implements AutoCloseable {
+public final class Workers implements AutoCloseable {
 
-    private final TestQueue queue;
+    private final SharedTestQueue queue;
     private final Consumer<Job> action;
     private final Ledger ledger;
     private final List<Thread> threads = new ArrayList<>();
@@ -28,11 +27,11 @@ final class Workers implements AutoCloseable {
     private final List<Job> jobs = java.util.Collections.synchronizedList(new ArrayList<>());
     private volatile boolean running = true;
 
-    Workers(TestQueue queue, int count, Consumer<Job> action) {
+    public Workers(SharedTestQueue queue, int count, Consumer<Job> action) {
         this(queue, count, action, new Ledger("workers"));
     }
 
-    private Workers(TestQueue queue, int count, Consumer<Job> action, Ledger ledger) {
+    private Workers(SharedTestQueue queue, int count, Consumer<Job> action, Ledger ledger) {
         this.queue = queue;
         this.action = action;
         this.ledger = ledger;
@@ -44,12 +43,12 @@ final class Workers implements AutoCloseable {
         }
     }
 
-    Workers(TestQueue queue, int count) {
+    public Workers(SharedTestQueue queue, int count) {
         this(queue, count, new Ledger("workers"));
     }
 
     /** Workers that ack every job, recording its runs and settlements in the ledger. */
-    Workers(TestQueue queue, int count, Ledger ledger) {
+    public Workers(SharedTestQueue queue, int count, Ledger ledger) {
         this(queue, count, job -> {
             job.settle(Settlement.ack());
             ledger.settled(job.id());
@@ -74,32 +73,32 @@ final class Workers implements AutoCloseable {
     }
 
     /** @return runs so far, duplicates included */
-    int runs() {
+    public int runs() {
         return seen.values().stream().mapToInt(AtomicInteger::get).sum();
     }
 
     /** @return distinct job ids seen */
-    int distinct() {
+    public int distinct() {
         return seen.size();
     }
 
     /** @return how often the job ran */
-    int count(String id) {
+    public int count(String id) {
         AtomicInteger n = seen.get(id);
         return n == null ? 0 : n.get();
     }
 
     /** @return the ledger the runs are recorded in */
-    Ledger ledger() {
+    public Ledger ledger() {
         return ledger;
     }
 
-    Map<String, AtomicInteger> seen() {
+    public Map<String, AtomicInteger> seen() {
         return seen;
     }
 
     /** @return the jobs taken, in the order taken */
-    List<Job> jobs() {
+    public List<Job> jobs() {
         synchronized (jobs) {
             return new ArrayList<>(jobs);
         }
