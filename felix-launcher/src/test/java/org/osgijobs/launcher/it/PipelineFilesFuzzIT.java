@@ -67,7 +67,7 @@ public class PipelineFilesFuzzIT {
                 written.put(file, path);
             }
             int expected = (int) files.stream().filter(f -> !f.refused()).count();
-            run.awaitLog("created from configuration (", expected + 4, STEP); // + default, failed, canary, baseline
+            run.awaitLog("created from configuration (", expected + 5, STEP); // + default, durable, failed, canary, baseline
             Files.writeString(dist.conf("jobs.pipeline-dropped.cfg"), "driver=memory\n");
 
             run.awaitStdout("> launcher:await deleted present", 1, STEP);

@@ -168,7 +168,7 @@ public class ScriptRunIT {
                 + "paused 30")) {
             assertEquals(run.outputs(), 0, run.awaitExit(EXIT));
             String out = run.stdout();
-            assertTrue(out, out.contains("> jobs:list\ndefault\nfailed\n> jobs:pause default\npaused default\n"
+            assertTrue(out, out.contains("> jobs:list\ndefault\ndurable\nfailed\n> jobs:pause default\npaused default\n"
                     + "> launcher:await default paused 30\npipeline default paused: default (memory, paused)"));
         }
     }
