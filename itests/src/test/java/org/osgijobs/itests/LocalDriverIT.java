@@ -114,8 +114,8 @@ public class LocalDriverIT extends ItestSupport {
     @Test
     public void bundleUpdateUnderSteadyLoadLosesAndRepeatsNoJob() throws Exception {
         Ledger ledger = new Ledger("itest driver-local update under steady load");
-        // slower than the producer, so that jobs wait in the file when the driver changes
-        RecordingHandler handler = new RecordingHandler(ledger, job -> Thread.sleep(5));
+        // much slower than the producer (2 workers: 100 jobs/s), so that jobs wait in the file when the driver changes
+        RecordingHandler handler = new RecordingHandler(ledger, job -> Thread.sleep(20));
         registerHandler(handler, "update.job");
         createPipelineConfig("local-update", local("prefetch", "20"));
         awaitState("local-update", "consuming", State::ready);

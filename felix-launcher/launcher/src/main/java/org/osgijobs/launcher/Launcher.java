@@ -312,14 +312,38 @@ final class Launcher {
             return true;
         } catch (Exception e) {
             out.flush();
-            if (isRunning()) {
+            if (isOutOfMemory(e)) {
+                heapExhausted(where, statement, e);
+            } else if (isRunning()) {
                 LOG.error("{}: '{}' failed: {}", where, statement, FailureMessage.of(e));
                 LOG.debug("{}: the failure of '{}'", where, statement, e);
             } else {
                 LOG.warn("{}: '{}' cut short: the runtime is stopping", where, statement);
             }
             return false;
+        } catch (OutOfMemoryError e) {
+            out.flush();
+            heapExhausted(where, statement, e);
+            return false;
         }
+    }
+
+    /**
+     * The statement's own buffers (a Gogo loop keeps each iteration's until it ends) are garbage once it has failed:
+     * the script fails like any command, with advice, and the runtime stops in order, not torn down.
+     */
+    private static void heapExhausted(String where, String statement, Throwable e) {
+        LOG.error("{}: '{}' failed: the heap is exhausted ({}); push many jobs with 'push ... count=N', not a Gogo "
+                + "loop, or give the runtime more heap (JAVA_OPTS=-Xmx...)", where, statement, FailureMessage.of(e));
+    }
+
+    private static boolean isOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean isRunning() {

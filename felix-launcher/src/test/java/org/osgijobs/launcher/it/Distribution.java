@@ -103,6 +103,11 @@ final class Distribution {
         return Run.start(command(args), home);
     }
 
+    /** Starts {@code bin/jobs} with the arguments and {@code JAVA_OPTS} (the JVM's options, e.g. a small heap). */
+    Run startWithJavaOpts(String javaOpts, String... args) throws IOException {
+        return Run.start(command(args), home, java.util.Map.of("JAVA_OPTS", javaOpts));
+    }
+
     /** Starts {@code bin/jobs} with the arguments on a terminal of its own (see {@link Run#startInTerminal}). */
     Run startInTerminal(String... args) throws IOException {
         return Run.startInTerminal(command(args), home);

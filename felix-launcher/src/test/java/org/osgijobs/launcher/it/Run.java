@@ -34,7 +34,12 @@ final class Run implements AutoCloseable {
     }
 
     static Run start(List<String> command, Path home) throws IOException {
-        return start(command, home, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        return start(command, home, java.util.Map.of());
+    }
+
+    /** Like {@link #start(List, Path)}, with these environment variables set as well. */
+    static Run start(List<String> command, Path home, java.util.Map<String, String> environment) throws IOException {
+        return start(command, home, ProcessBuilder.Redirect.from(new java.io.File("/dev/null")), environment);
     }
 
     /**
@@ -47,15 +52,17 @@ final class Run implements AutoCloseable {
             line.append(line.length() == 0 ? "" : " ").append('\'').append(word.replace("'", "'\\''")).append('\'');
         }
         return start(List.of(SCRIPT.toString(), "--quiet", "--return", "--command", line.toString(), "/dev/null"),
-                home, ProcessBuilder.Redirect.PIPE);
+                home, ProcessBuilder.Redirect.PIPE, java.util.Map.of());
     }
 
-    private static Run start(List<String> command, Path home, ProcessBuilder.Redirect input) throws IOException {
+    private static Run start(List<String> command, Path home, ProcessBuilder.Redirect input,
+            java.util.Map<String, String> environment) throws IOException {
         Path stdout = home.resolve("stdout.txt");
         Path stderr = home.resolve("stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
                 .redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).redirectInput(input);
         builder.environment().remove("JAVA_TOOL_OPTIONS");
+        builder.environment().putAll(environment);
         return new Run(builder.start(), stdout, stderr, home.resolve("log/jobs.log"));
     }
 

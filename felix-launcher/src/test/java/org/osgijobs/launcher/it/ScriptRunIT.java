@@ -31,6 +31,21 @@ public class ScriptRunIT {
     }
 
     @Test
+    public void aScriptThatExhaustsTheHeapFailsNamingItAndTheRuntimeStopsInOrder() throws Exception {
+        // a Gogo loop keeps every iteration's buffers until the statement ends: with 48 MB it runs out quickly
+        Path script = dist.script("loop.gosh", "while { true } { push default log x }");
+        try (Run run = dist.startWithJavaOpts("-Xms32m -Xmx48m", "--script", script.toString())) {
+            assertEquals(run.outputs(), 1, run.awaitExit(EXIT));
+            String log = run.log();
+            assertTrue(log, log.contains("failed: the heap is exhausted (")
+                    && log.contains("push many jobs with 'push ... count=N'"));
+            // stopped as after any failed command: in order, not torn down
+            assertTrue(log, log.contains("runtime stopped"));
+            assertTrue(log, !log.contains("the launcher failed"));
+        }
+    }
+
+    @Test
     public void pushesToTheDefaultPipelineReadsStatSeesThemProcessedAndExitsZero() throws Exception {
         List<String> lines = new ArrayList<>();
         lines.add("# jobs for the example handlers, from a script");
