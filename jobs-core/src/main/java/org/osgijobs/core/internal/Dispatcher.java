@@ -179,8 +179,8 @@ final class Dispatcher {
                 }
                 try {
                     process(job);
-                } catch (RuntimeException | LinkageError e) {
-                    // a broken driver or handler bundle must not kill the worker
+                } catch (RuntimeException | Error e) {
+                    // a broken driver or handler bundle, or an exhausted heap, must not kill the worker
                     LOG.error("worker: unexpected failure while processing job {}", job.id(), e);
                 }
             }
@@ -233,7 +233,10 @@ final class Dispatcher {
             boolean counts;
             try {
                 handler.handle(execution);
-            } catch (Exception | LinkageError | AssertionError e) {
+            } catch (Exception | Error e) {
+                // an Error thrown by a handler (StackOverflowError, OutOfMemoryError, ...) is a failed run like any
+                // other: the job follows the retry policy and the worker lives on, instead of dying with the job
+                // taken and never settled
                 failure = e;
             } finally {
                 counts = execution.finish();

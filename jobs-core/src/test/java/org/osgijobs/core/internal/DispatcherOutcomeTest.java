@@ -58,6 +58,25 @@ public class DispatcherOutcomeTest {
     }
 
     @Test(timeout = 60_000)
+    public void anErrorThrownByAHandlerIsAFailedRunAndTheOnlyWorkerGoesOn() throws Exception {
+        start(1);
+        CompletableFuture<Integer> secondAttempt = new CompletableFuture<>();
+        handler(job -> {
+            if (job.attempt() == 1) {
+                throw new StackOverflowError("a handler's bug");
+            }
+            secondAttempt.complete(job.attempt());
+        });
+        runtime.push(Message.builder("deep").pipeline("p").build());
+
+        assertEquals("the retry ran on the same, only worker", 2, (int) secondAttempt.get(15, TimeUnit.SECONDS));
+        await("the retry is settled", () -> runtime.stats("p").processed() == 1);
+        PipelineStats stats = runtime.stats("p");
+        assertEquals(1, stats.failed());
+        assertEquals(0, stats.inFlight());
+    }
+
+    @Test(timeout = 60_000)
     public void aRunThatIgnoresItsTimeoutIsAbandonedItsWorkerReplacedAndItsJobRetried() throws Exception {
         start(1);
         CompletableFuture<Integer> secondAttempt = new CompletableFuture<>();
