@@ -77,9 +77,13 @@ public class NatsServerRestartTest {
                 ledger.awaitAllAcceptedRan(Duration.ofSeconds(90));
                 System.out.printf("server restart: %s%n", ledger.summary());
                 ledger.assertNoneLost();
-                ledger.assertDuplicatesAtMost(PREFETCH + WINDOW, "the restart redelivers at most the deliveries not"
-                        + " acknowledged (max ack pending " + PREFETCH + ") and a refused push may still have been"
-                        + " stored (at most the producer's " + WINDOW + " in flight)");
+                // NATS 2.9 keeps a consumer's acknowledgements in memory and writes them to its store on its own
+                // schedule (sync_interval, not configurable before 2.10), so a restarted server may deliver again
+                // jobs acknowledged long before it stopped (986 of 2,374 in one CI run, the first ones among
+                // them): each accepted job runs at most once more, and a refused push may still have been stored
+                ledger.assertDuplicatesAtMost(ledger.acceptedCount() + WINDOW, "a restarted server forgets at most"
+                        + " the acknowledgements it had not written (each job once more), and a refused push may"
+                        + " still have been stored (at most the producer's " + WINDOW + " in flight)");
                 ledger.assertNoRefusalsIn("before", "the server was up");
             } finally {
                 producing.set(false);
