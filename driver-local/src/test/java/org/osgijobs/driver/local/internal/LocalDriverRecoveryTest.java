@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +13,7 @@ import org.junit.Test;
 import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.TestQueue;
 
 /** What the file keeps across a driver's stop (bundle update, restart) and across a crash. */
@@ -111,11 +113,8 @@ public class LocalDriverRecoveryTest extends LocalFixture {
     }
 
     /** Waits until the commit thread wrote every change made so far (what a crash then keeps is known). */
-    static void awaitCommitted(LocalDriver driver) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!driver.allCommitted()) {
-            assertTrue("the commit thread never committed", System.nanoTime() < deadline);
-            Thread.sleep(5);
-        }
+    static void awaitCommitted(LocalDriver driver) throws Exception {
+        Poll.until("the commit thread commits every change", Duration.ofSeconds(10), Duration.ofMillis(5),
+                driver::allCommitted, () -> driver.state().toString());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.TestQueue;
 
 /** A file that jobs pass through keeps a bounded size: the space of settled jobs is reused. */
@@ -41,11 +43,8 @@ public class LocalFileSizeTest extends LocalFixture {
                         .toCompletableFuture());
             }
             CompletableFuture.allOf(pushes.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (driver.store().size() > 0) {
-                assertTrue("the worker did not drain the pipeline", System.nanoTime() < deadline);
-                Thread.sleep(5);
-            }
+            Poll.until("the worker drains the pipeline", Duration.ofSeconds(60), Duration.ofMillis(5),
+                    () -> driver.store().size() == 0, () -> driver.store().size() + " jobs left");
             largest = Math.max(largest, Files.size(file()));
         }
         worker.join();
