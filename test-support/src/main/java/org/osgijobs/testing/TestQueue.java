@@ -74,6 +74,21 @@ public final class TestQueue implements Queue {
         return jobs;
     }
 
+    /** @return the first job, waiting while the queue is empty; not yet taken */
+    public synchronized Job extractMin() throws InterruptedException {
+        while (heap.isEmpty()) {
+            wait();
+        }
+        return removeFirst();
+    }
+
+    /** Takes the first job as the runtime's workers do, waiting while the queue is empty: extract, then taken. */
+    public Job take() throws InterruptedException {
+        Job job = extractMin();
+        job.taken();
+        return job;
+    }
+
     /** @return the first job, or {@code null} when none came within the time; not yet taken */
     public synchronized Job poll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -94,6 +109,11 @@ public final class TestQueue implements Queue {
             job.taken();
         }
         return job;
+    }
+
+    /** @return the first job without waiting, or {@code null}; not yet taken */
+    public synchronized Job poll() {
+        return heap.isEmpty() ? null : removeFirst();
     }
 
     /** @return every job now in the queue, in order, removing them (not taken) */

@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.TestQueue;
 
 /** A queue that forwards to a {@link TestQueue}; tests override a method to make the queue misbehave. */
 class DelegatingQueue implements Queue {

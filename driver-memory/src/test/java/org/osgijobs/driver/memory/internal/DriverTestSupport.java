@@ -18,6 +18,7 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.TestQueue;
 
 /** Shared helpers: a timer per test, drivers of pipeline {@code p}, messages and job names. */
 abstract class DriverTestSupport {

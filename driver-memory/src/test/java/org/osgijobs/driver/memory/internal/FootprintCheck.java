@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
+import org.osgijobs.testing.TestQueue;
 
 /**
  * Run by hand, not a test: the heap a paused memory pipeline needs per queued job, beyond the payload bytes.
@@ -23,11 +24,11 @@ public final class FootprintCheck {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1);
         MemoryDriver driver = new MemoryDriver(Pipeline.of(Map.of("name", "p", "driver", "memory")),
-                new TestQueue(1), timer);
+                new TestQueue(DriverTestSupport.PIPELINE, 1), timer);
         // warm the classes up so they do not count
         driver.push(Message.builder("warm").pipeline("p").build());
         driver.stop();
-        driver = new MemoryDriver(Pipeline.of(Map.of("name", "p", "driver", "memory")), new TestQueue(1), timer);
+        driver = new MemoryDriver(Pipeline.of(Map.of("name", "p", "driver", "memory")), new TestQueue(DriverTestSupport.PIPELINE, 1), timer);
 
         long before = usedAfterGc();
         for (int i = 0; i < count; i++) {

@@ -20,6 +20,7 @@ import org.osgijobs.api.driver.Queue;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.driver.DriverContext;
 import org.osgijobs.api.driver.Job;
+import org.osgijobs.testing.TestQueue;
 
 /** The service that builds memory drivers. */
 public class MemoryConstructorTest {
@@ -37,9 +38,9 @@ public class MemoryConstructorTest {
 
     @Test
     public void builtDriversDoNotConsumeUntilRun() throws InterruptedException {
-        TestQueue queue = new TestQueue(10);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10);
         Driver fromConfig = constructor.create(context(DriverTestSupport.pipeline(), "jobs.pipeline~p", queue));
-        Driver declared = constructor.create(context(DriverTestSupport.pipeline(), null, new TestQueue(10)));
+        Driver declared = constructor.create(context(DriverTestSupport.pipeline(), null, new TestQueue(DriverTestSupport.PIPELINE, 10)));
         assertFalse(fromConfig.state().ready());
         assertFalse(declared.state().ready());
 
@@ -56,7 +57,7 @@ public class MemoryConstructorTest {
     @Test
     public void badOptionsAreReportedByTheBuilders() {
         try {
-            constructor.create(context(DriverTestSupport.pipeline("prefetch", "x"), null, new TestQueue(1)));
+            constructor.create(context(DriverTestSupport.pipeline("prefetch", "x"), null, new TestQueue(DriverTestSupport.PIPELINE, 1)));
             fail("a malformed prefetch must be refused");
         } catch (JobsException e) {
             assertTrue(e.getMessage(), e.getMessage().contains("'prefetch'"));
@@ -65,7 +66,7 @@ public class MemoryConstructorTest {
 
     @Test
     public void afterDeactivationDelayedJobsAreStillHandedBackOnStop() {
-        Driver driver = constructor.create(context(DriverTestSupport.pipeline(), null, new TestQueue(10)));
+        Driver driver = constructor.create(context(DriverTestSupport.pipeline(), null, new TestQueue(DriverTestSupport.PIPELINE, 10)));
         driver.run(DriverTestSupport.pipeline());
         constructor.deactivate();
 

@@ -15,6 +15,7 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.TestQueue;
 
 /**
  * Bounded memory: a full runtime queue never blocks a push (the job is buffered); a full pipeline ({@code max_jobs})
@@ -24,7 +25,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
     public void aFullRuntimeQueueBuffersThePushInsteadOfBlockingTheCaller() throws Exception {
-        TestQueue queue = new TestQueue(2);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 2);
         MemoryDriver driver = running(queue);
         List<CompletionStage<Void>> stages = new ArrayList<>();
         for (String name : List.of("a", "b", "c")) {
@@ -45,7 +46,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
     public void aFullPipelineMakesThePushWaitThenFailNamingTheBound() throws Exception {
-        MemoryDriver paused = driver(new TestQueue(10), "max_jobs", "3", "timeout", "1");
+        MemoryDriver paused = driver(new TestQueue(DriverTestSupport.PIPELINE, 10), "max_jobs", "3", "timeout", "1");
         pushAll(paused, "a", "b", "c");
         CompletableFuture<Void> fourth = paused.push(msg("d")).toCompletableFuture();
         assertFalse("waits for room", fourth.isDone());
@@ -58,7 +59,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
     public void roomMadeWhileAPushWaitsLetsItInInOrder() throws Exception {
-        TestQueue queue = new TestQueue(10);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10);
         MemoryDriver driver = running(queue, "max_jobs", "2", "prefetch", "1");
         pushAll(driver, "a", "b", "c"); // a in the queue, b and c buffered: full
         CompletableFuture<Void> d = driver.push(msg("d")).toCompletableFuture();
@@ -80,7 +81,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
     public void pushesBeyondTheWaitingBoundFailAtOnce() {
-        MemoryDriver paused = driver(new TestQueue(10), "max_jobs", "1", "timeout", "30");
+        MemoryDriver paused = driver(new TestQueue(DriverTestSupport.PIPELINE, 10), "max_jobs", "1", "timeout", "30");
         pushAll(paused, "a");
         List<CompletableFuture<Void>> waiting = new ArrayList<>();
         for (int i = 0; i < MemoryDriver.MAX_WAITING_PUSHES; i++) {
@@ -94,7 +95,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
     public void stopHandsBackThePushesThatWaitedAndCompletesThem() {
-        MemoryDriver paused = driver(new TestQueue(10), "max_jobs", "1", "timeout", "30");
+        MemoryDriver paused = driver(new TestQueue(DriverTestSupport.PIPELINE, 10), "max_jobs", "1", "timeout", "30");
         pushAll(paused, "a");
         CompletableFuture<Void> b = paused.push(msg("b")).toCompletableFuture();
         List<Message> handedBack = paused.stop();
@@ -105,7 +106,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
     @Test(timeout = 120_000)
     public void atTheProductionDefaultsAPausedPipelineTakesMaxJobsThenRefusesNamingItsBound() {
         // the defaults, but a 1 s timeout so that the refusal comes quickly
-        MemoryDriver paused = driver(new TestQueue(100_000), "timeout", "1");
+        MemoryDriver paused = driver(new TestQueue(DriverTestSupport.PIPELINE, 100_000), "timeout", "1");
         for (int i = 0; i < MemoryDriver.DEFAULT_MAX_JOBS; i++) {
             assertTrue(paused.push(message("j" + i).build()).toCompletableFuture().isDone());
         }
@@ -118,7 +119,7 @@ public class MemoryDriverBackPressureTest extends DriverTestSupport {
     @Test
     public void maxJobsMustBePositive() {
         try {
-            driver(new TestQueue(10), "max_jobs", "0");
+            driver(new TestQueue(DriverTestSupport.PIPELINE, 10), "max_jobs", "0");
         } catch (JobsException e) {
             assertEquals("pipeline 'p': option 'max_jobs' must be at least 1, got '0'", e.getMessage());
             return;

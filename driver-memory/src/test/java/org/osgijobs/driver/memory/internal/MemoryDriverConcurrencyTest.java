@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.Test;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.TestQueue;
 
 /** Producers, consumers, pauses and requeues at once: every job is done exactly once and nothing is left. */
 public class MemoryDriverConcurrencyTest extends DriverTestSupport {
@@ -26,17 +27,17 @@ public class MemoryDriverConcurrencyTest extends DriverTestSupport {
 
     @Test(timeout = 120_000)
     public void everyJobIsAckedExactlyOnce() throws Exception {
-        runScenario(new TestQueue(64), "prefetch", "16", false, false);
+        runScenario(new TestQueue(DriverTestSupport.PIPELINE, 64), "prefetch", "16", false, false);
     }
 
     @Test(timeout = 120_000)
     public void everyJobIsAckedExactlyOnceWithDefaultPrefetchAndATinyQueue() throws Exception {
-        runScenario(new TestQueue(4), new String[0], false, false);
+        runScenario(new TestQueue(DriverTestSupport.PIPELINE, 4), new String[0], false, false);
     }
 
     @Test(timeout = 120_000)
     public void everyJobIsAckedExactlyOnceWhilePausingAndRequeueing() throws Exception {
-        runScenario(new TestQueue(64), "prefetch", "16", true, true);
+        runScenario(new TestQueue(DriverTestSupport.PIPELINE, 64), "prefetch", "16", true, true);
     }
 
     private void runScenario(TestQueue queue, String key, String value, boolean toggle, boolean requeue)

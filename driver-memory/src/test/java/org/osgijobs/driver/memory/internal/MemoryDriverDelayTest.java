@@ -11,13 +11,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.TestQueue;
 
 /** Delayed jobs: never before their time, all of them eventually, no cap on how many. */
 public class MemoryDriverDelayTest extends DriverTestSupport {
 
     @Test
     public void delayedJobWaitsForItsDelay() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         push(driver, message("later").delay(2).build());
         assertEquals(1, driver.state().delayed());
@@ -33,7 +34,7 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
 
     @Test
     public void aShorterDelayPushedLaterIsNotHeldBackByALongerOne() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         push(driver, message("slow").delay(3600).build());
         push(driver, message("quick").delay(1).build());
@@ -45,7 +46,7 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
 
     @Test
     public void delayedJobsThatComeDueWhilePausedWaitInTheBuffer() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = driver(queue);
         push(driver, message("later").delay(1).build());
         pushAll(driver, "now");
@@ -61,7 +62,7 @@ public class MemoryDriverDelayTest extends DriverTestSupport {
 
     @Test
     public void manyDelayedJobsAllComeThrough() throws InterruptedException {
-        TestQueue queue = new TestQueue(10_000);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10_000);
         MemoryDriver driver = running(queue);
         int count = 5_000;
         for (int i = 0; i < count; i++) {

@@ -10,6 +10,7 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.TestQueue;
 
 /** Malformed options and misdirected input get errors that name what was wrong. */
 public class MemoryDriverOptionsTest extends DriverTestSupport {
@@ -29,7 +30,7 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
 
     @Test
     public void optionsAreReadAndReported() {
-        TestQueue queue = new TestQueue(10);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10);
         MemoryDriver driver = driver(queue, "priority", "7", "prefetch", "2");
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 0, 0, 0, false, 7, ""), driver.state());
         driver.run(pipeline("priority", "7", "prefetch", "2"));
@@ -40,7 +41,7 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
 
     @Test
     public void aJobForAnotherPipelineIsRefused() {
-        MemoryDriver driver = running(new TestQueue(10));
+        MemoryDriver driver = running(new TestQueue(DriverTestSupport.PIPELINE, 10));
         JobsException e = failure(driver.push(Message.builder("a").pipeline("q").build()));
         assertEquals("pipeline 'p': memory driver got job 'a' for pipeline 'q'", e.getMessage());
         e = failure(driver.push(Message.builder("a").build()));
@@ -50,7 +51,7 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
 
     @Test
     public void operationsOnAnotherPipelineAreRefused() {
-        MemoryDriver driver = driver(new TestQueue(10));
+        MemoryDriver driver = driver(new TestQueue(DriverTestSupport.PIPELINE, 10));
         for (Runnable op : new Runnable[] { () -> driver.pause("q"), () -> driver.resume("q") }) {
             try {
                 op.run();
@@ -64,7 +65,7 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
 
     private void assertRefused(String expected, String key, String value) {
         try {
-            driver(new TestQueue(10), key, value);
+            driver(new TestQueue(DriverTestSupport.PIPELINE, 10), key, value);
             fail(key + "=" + value + " must be refused");
         } catch (JobsException e) {
             assertEquals(expected, e.getMessage());
@@ -73,7 +74,7 @@ public class MemoryDriverOptionsTest extends DriverTestSupport {
 
     @Test
     public void aFailingQueueFailsThePushInsteadOfThrowing() {
-        Queue broken = new DelegatingQueue(new TestQueue(10)) {
+        Queue broken = new DelegatingQueue(new TestQueue(DriverTestSupport.PIPELINE, 10)) {
             @Override
             public void insert(Job job) {
                 throw new IllegalStateException("queue closed");

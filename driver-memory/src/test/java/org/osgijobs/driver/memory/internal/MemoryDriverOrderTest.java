@@ -16,13 +16,14 @@ import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.TestQueue;
 
 /** Order, prefetch, pause and resume. */
 public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void lowerPriorityFirstAndFifoAmongEquals() {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = driver(queue, "priority", "3");
         push(driver, msg("a", 5));
         push(driver, msg("b", 1));
@@ -42,7 +43,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void fifoAmongManyEqualJobs() {
-        TestQueue queue = new TestQueue(10_000);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10_000);
         MemoryDriver driver = driver(queue);
         for (int i = 0; i < 5_000; i++) {
             push(driver, msg("j" + i));
@@ -57,7 +58,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void prefetchOneHandsOverOneJobAtATime() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b", "c");
         assertEquals(1, queue.size());
@@ -83,7 +84,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void prefetchLimitsJobsHandedToTheRuntime() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "3");
         for (int i = 0; i < 10; i++) {
             push(driver, msg("j" + i));
@@ -100,7 +101,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void pauseWithdrawsAndHoldsResumeReleasesInOrder() {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a", "b", "c");
         assertEquals(3, queue.size());
@@ -121,7 +122,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void pauseLeavesTakenJobsReserved() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a", "b");
         Job a = queue.take();
@@ -138,7 +139,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void pauseLeavesOtherPipelinesJobsInTheQueue() {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         ForeignJob other = new ForeignJob("x", "other");
         queue.offer(other);
@@ -151,7 +152,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void bufferedJobsMoveWhenTheQueueFreesUpWithoutAnyAck() throws InterruptedException {
-        TestQueue queue = new TestQueue(1);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 1);
         MemoryDriver driver = driver(queue);
         queue.insert(new ForeignJob("x", "other"));
         pushAll(driver, "a");
@@ -169,7 +170,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void jobExposesTheMessage() throws InterruptedException {
-        TestQueue queue = new TestQueue(10);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10);
         MemoryDriver driver = running(queue, "priority", "4");
         Message message = Message.builder("send-mail").id("id-1").pipeline(PIPELINE).payload("hello")
                 .header("to", "a@b", "c@d").autoAck(true).build();
@@ -191,7 +192,7 @@ public class MemoryDriverOrderTest extends DriverTestSupport {
 
     @Test
     public void stateCountsJobsInTheRuntimesQueueAsActiveAndTakenOnesAsReserved() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "2");
         pushAll(driver, "a", "b", "c");
         assertEquals(new State(PIPELINE, "memory", PIPELINE, 3, 0, 0, true, 10, ""), driver.state());

@@ -13,13 +13,14 @@ import org.junit.Test;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
+import org.osgijobs.testing.TestQueue;
 
 /** Acks, nacks and requeues: each job is settled once. */
 public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void aSecondAckFreesNoSecondSlot() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "2");
         pushAll(driver, "a", "b", "c", "d");
         Job a = queue.take();
@@ -35,7 +36,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void aRequeueAfterAckIsIgnored() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a");
         Job a = queue.take();
@@ -52,7 +53,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void anAckAfterRequeueIsIgnored() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b");
         Job a = queue.take();
@@ -67,7 +68,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void nackWithoutRequeueDropsTheJob() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b");
         queue.take().settle(Settlement.reject());
@@ -79,7 +80,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void requeueReplacesHeadersAndGoesBehindItsPriority() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         push(driver, message("a").header("old", "1").build());
         pushAll(driver, "b", "c");
@@ -108,7 +109,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void requeueWithDelayWaitsThenComesBack() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a");
         Job a = queue.take();
@@ -126,7 +127,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void nackWithRequeueAndDelayKeepsHeaders() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         push(driver, message("a").header("k", "v").build());
         Job a = queue.take();
@@ -142,7 +143,7 @@ public class MemoryDriverSettleTest extends DriverTestSupport {
 
     @Test
     public void aNegativeRequeueDelayCannotBeExpressedAndTheJobStaysUnsettled() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "1");
         pushAll(driver, "a", "b");
         Job a = queue.take();

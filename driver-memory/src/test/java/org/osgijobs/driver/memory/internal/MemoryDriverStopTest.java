@@ -18,13 +18,14 @@ import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.api.driver.Queue;
+import org.osgijobs.testing.TestQueue;
 
 /** Stop hands every held job back, in order, and the driver refuses work afterwards. */
 public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void stopReturnsQueuedBufferedAndDelayedJobsInOrder() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue, "prefetch", "3");
         push(driver, msg("taken", 5));
         push(driver, msg("q1", 5));
@@ -55,7 +56,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void stopReturnsRequeuedJobsWithTheirNewHeaders() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a");
         queue.take().settle(Settlement.requeue(Map.of("attempt", List.of("2")), 60));
@@ -69,7 +70,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void afterStopPushesFailClearlyAndTakenJobsCannotGoBack() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         pushAll(driver, "a", "b", "c");
         Job a = queue.take();
@@ -95,7 +96,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void stopIsIdempotentAndEndsConsumptionForGood() {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = driver(queue);
         pushAll(driver, "a");
         assertEquals(1, driver.stop().size());
@@ -119,7 +120,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void delayedJobsDoNotComeThroughAfterStop() throws InterruptedException {
-        TestQueue queue = new TestQueue(100);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 100);
         MemoryDriver driver = running(queue);
         push(driver, message("d").delay(1).build());
         assertEquals(1, driver.stop().size());
@@ -128,7 +129,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test(timeout = 60_000)
     public void aJobBufferedBecauseTheQueueWasFullIsHandedBackAtStop() throws Exception {
-        TestQueue queue = new TestQueue(1);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 1);
         queue.insert(new ForeignJob("x", "other"));
         MemoryDriver driver = running(queue);
         push(driver, msg("a")); // the queue is full: buffered, and the push returns at once
@@ -140,7 +141,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void aJobLeftInTheQueueByAStoppedDriverIsAdoptedByTheNextOne() throws Exception {
-        TestQueue queue = new TestQueue(10);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10);
         MemoryDriver first = running(queue);
         first.stop();
         // a push that raced the stop: its job reached the queue after the stop had withdrawn the others
@@ -157,7 +158,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void pauseAndStopPutOtherDriversJobsOfTheSamePipelineBack() {
-        TestQueue queue = new TestQueue(10);
+        TestQueue queue = new TestQueue(DriverTestSupport.PIPELINE, 10);
         ForeignJob foreign = new ForeignJob("broker-job", PIPELINE);
         queue.offer(foreign);
         MemoryDriver driver = running(queue);
@@ -175,7 +176,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void aFailingQueueDoesNotCostTheBufferedJobsOnStop() {
-        TestQueue real = new TestQueue(10);
+        TestQueue real = new TestQueue(DriverTestSupport.PIPELINE, 10);
         Queue failing = new DelegatingQueue(real) {
             @Override
             public List<Job> withdraw() {
@@ -191,7 +192,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
 
     @Test
     public void anotherDriversJobThatFindsNoRoomGoesBackToItsDriver() {
-        TestQueue real = new TestQueue(10);
+        TestQueue real = new TestQueue(DriverTestSupport.PIPELINE, 10);
         ForeignJob foreign = new ForeignJob("broker-job", PIPELINE);
         real.offer(foreign);
         Queue refusing = new DelegatingQueue(real) {
