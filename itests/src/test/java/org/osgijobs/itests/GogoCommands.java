@@ -1,8 +1,10 @@
 package org.osgijobs.itests;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
@@ -47,58 +49,45 @@ public final class GogoCommands {
     }
 
     /**
-     * Runs a command as Gogo would: the public method of that name whose parameters fit the arguments (a trailing
-     * {@code String...} takes the rest).
+     * Runs a command as Gogo would: the public method of that name, called with {@code --help} absent and the words
+     * as its arguments; what it prints is captured (there is no Gogo here to route {@code System.out}).
      *
      * @param function the command, e.g. {@code stat}
-     * @param args     its arguments
-     * @return what the command returned (Gogo prints it)
+     * @param args     its words
+     * @return what the command printed, without the last line break
      * @throws RuntimeException what the command threw (unwrapped), e.g. a {@code JobsException}
      */
-    public Object call(String function, String... args) {
-        Method method = select(function, args.length);
-        Object[] actual = arguments(method, args);
-        try {
-            return method.invoke(commands, actual);
-        } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException) {
-                throw (RuntimeException) cause;
+    public String call(String function, String... args) {
+        Method method = select(function);
+        synchronized (GogoCommands.class) {
+            PrintStream stdout = System.out;
+            ByteArrayOutputStream printed = new ByteArrayOutputStream();
+            System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+            try {
+                method.invoke(commands, false, args);
+                return printed.toString(StandardCharsets.UTF_8).stripTrailing();
+            } catch (InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException) {
+                    throw (RuntimeException) cause;
+                }
+                throw new IllegalStateException("command " + function + " failed", cause);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("command " + function + " is not callable", e);
+            } finally {
+                System.setOut(stdout);
             }
-            throw new IllegalStateException("command " + function + " failed", cause);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException("command " + function + " is not callable", e);
         }
     }
 
-    private Method select(String function, int argCount) {
-        Method varargs = null;
+    /** Every command is one method: {@code (boolean help, String... words)}. */
+    private Method select(String function) {
         for (Method m : commands.getClass().getMethods()) {
-            if (!m.getName().equals(function)) {
-                continue;
-            }
-            int params = m.getParameterCount();
-            if (!m.isVarArgs() && params == argCount) {
+            if (m.getName().equals(function) && m.isVarArgs() && m.getParameterCount() == 2
+                    && m.getParameterTypes()[0] == boolean.class) {
                 return m;
             }
-            if (m.isVarArgs() && argCount >= params - 1) {
-                varargs = m;
-            }
         }
-        if (varargs == null) {
-            throw new IllegalArgumentException("no command " + function + " taking " + argCount + " arguments");
-        }
-        return varargs;
-    }
-
-    private static Object[] arguments(Method method, String[] args) {
-        if (!method.isVarArgs()) {
-            return args;
-        }
-        int fixed = method.getParameterCount() - 1;
-        Object[] actual = new Object[fixed + 1];
-        System.arraycopy(args, 0, actual, 0, fixed);
-        actual[fixed] = Arrays.copyOfRange(args, fixed, args.length);
-        return actual;
+        throw new IllegalArgumentException("no command " + function + "(boolean help, String... words)");
     }
 }

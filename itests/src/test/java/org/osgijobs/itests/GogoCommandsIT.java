@@ -14,7 +14,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgijobs.api.JobsException;
 
-/** The Gogo commands of scope {@code jobs}, called as the shell would call them (no shell installed). */
+/** The Gogo commands of scope {@code jobs}, called as the shell would call them (no shell installed): what they print. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class GogoCommandsIT extends ItestSupport {

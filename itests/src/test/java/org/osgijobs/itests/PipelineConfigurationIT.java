@@ -143,6 +143,15 @@ public class PipelineConfigurationIT extends ItestSupport {
     }
 
     @Test
+    public void aNamedFactoryConfigurationWithoutNameIsNamedAfterItsConfigurationName() {
+        // what Karaf's config:edit --alias and getFactoryConfiguration("jobs.pipeline", "orders-alias") make: the PID
+        // jobs.pipeline~orders-alias, no name property, no file
+        createFactoryConfig(PIPELINE_FACTORY_PID, "orders-alias", Map.of("driver", "memory"));
+        await("a pipeline named 'orders-alias' in " + jobs().list(), () -> jobs().list().contains("orders-alias"));
+        awaitState("orders-alias", "ready", s -> s.ready());
+    }
+
+    @Test
     public void deletingAConfigurationWhileAJobRunsWaitsOnlyTheRuntimeTimeout() throws Exception {
         setConfig(JOBS_PID, Map.of("timeout", 2));
         CountDownLatch release = new CountDownLatch(1);

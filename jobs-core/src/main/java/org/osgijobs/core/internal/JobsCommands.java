@@ -1,307 +1,156 @@
 package org.osgijobs.core.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.function.Supplier;
 
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.Parameter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgijobs.api.Jobs;
 import org.osgijobs.api.JobsException;
-import org.osgijobs.api.Message;
-import org.osgijobs.api.PipelineStats;
-import org.osgijobs.api.State;
 
 /**
- * Gogo commands in scope {@code jobs}. Plain methods taking strings; each returns the text to print, and bad input
- * comes back as a {@link JobsException} with a message naming the problem. Their {@link Descriptor}s are what
- * Gogo's {@code help <command>} shows; the package is imported optionally (without Gogo the annotations are
- * simply not there).
+ * Gogo commands in scope {@code jobs}, for the Felix console, scripts, and Karaf's shell (local, over ssh, and
+ * {@code bin/client} exec). Each command prints its result to the session's output and returns nothing: Karaf's
+ * exec channel drops a command's return value, and a shell that prints returned values would print a printed
+ * result twice. Printing goes through {@code System.out}, which Gogo (Felix's and the one inside Karaf) routes to
+ * the calling session, so pipes work on the printed lines ({@code jobs:stat | grep orders}).
+ * <p>
+ * Every command takes {@code -h}/{@code --help} and prints its usage. The words after the command are taken as
+ * they come and checked here (rather than in Gogo overloads), so that a missing or extra word gets a message that
+ * names it with the usage, never Gogo's "Cannot coerce". Bad input is a {@link JobsException} naming the problem;
+ * the shell prints its message. What each command does is {@link JobsCommandTexts}.
+ * <p>
+ * The Gogo package is imported optionally: without Gogo the annotations are not there and nothing calls this.
  */
 @Component(service = JobsCommands.class, property = { "osgi.command.scope=jobs",
         "osgi.command.function=list", "osgi.command.function=stat", "osgi.command.function=stats",
         "osgi.command.function=push", "osgi.command.function=pause", "osgi.command.function=resume",
         "osgi.command.function=declare", "osgi.command.function=destroy" })
 public final class JobsCommands {
-    private final Jobs jobs;
+    static final String LIST = "lists the pipelines' names, one a line";
+    static final String STAT = "shows the state of every pipeline, or of one, as a table (driver, queue, jobs active, "
+            + "delayed and reserved, READY: consuming, priority, error)";
+    static final String STATS = "shows one pipeline's counters: pushed, processed, failed, retried, "
+            + "dead-lettered, in flight...";
+    static final String PUSH = "pushes a job (an empty payload when none is given)";
+    static final String PAUSE = "pauses a pipeline: it takes pushes and runs no job until resumed (kept across "
+            + "restarts)";
+    static final String RESUME = "resumes a paused pipeline";
+    static final String DECLARE = "declares a pipeline (kept across restarts until destroyed)";
+    static final String DESTROY = "destroys a declared pipeline and its queued jobs (one from a configuration "
+            + "file: delete the file)";
+    static final String HELP = "prints the command's usage";
+    static final String WORDS = "the command's arguments (see --help)";
+
+    private final JobsCommandTexts texts;
 
     @Activate
     public JobsCommands(@Reference Jobs jobs) {
-        this.jobs = jobs;
+        this.texts = new JobsCommandTexts(jobs);
     }
 
-    /** {@code jobs:list}: the pipeline names, one per line. */
-    @Descriptor("lists the pipelines' names, one a line")
-    public String list() {
-        return String.join(System.lineSeparator(), jobs.list());
+    @Descriptor(LIST)
+    public void list(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, "list", LIST, null, () -> {
+            atMost("list", 0, words);
+            return texts.list();
+        });
     }
 
-    /** {@code jobs:stat}: a table of every pipeline's state. */
-    @Descriptor("shows every pipeline's state as a table (driver, queue, jobs active, delayed and reserved, "
-            + "READY: consuming, priority, error)")
-    public String stat() {
-        return StatTable.render(jobs.stat());
+    @Descriptor(STAT)
+    public void stat(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, "stat [pipeline]", STAT, null, () -> {
+            atMost("stat [pipeline]", 1, words);
+            return words.length == 0 ? texts.stat() : texts.stat(words[0]);
+        });
     }
 
-    /** {@code jobs:stat <pipeline>}: the state of one pipeline. */
-    @Descriptor("shows one pipeline's state as a table")
-    public String stat(@Descriptor("the pipeline") String pipeline) {
-        return StatTable.render(List.of(jobs.stat(pipeline)));
+    @Descriptor(STATS)
+    public void stats(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, "stats <pipeline>", STATS, null, () -> {
+            atMost("stats <pipeline>", 1, words);
+            return words.length == 0 ? texts.stats() : texts.stats(words[0]);
+        });
     }
 
-    /** {@code jobs:stats} without a pipeline: says what is missing. */
-    @Descriptor(MISSING)
-    public String stats() {
-        throw usage("stats <pipeline>", "the pipeline");
-    }
-
-    /** {@code jobs:push} without a pipeline: says what is missing. */
-    @Descriptor(MISSING)
-    public String push() {
-        throw usage(PUSH_USAGE, "the pipeline and the job's name");
-    }
-
-    /** {@code jobs:push <pipeline>} without a job name: says what is missing. */
-    @Descriptor(MISSING)
-    public String push(@Descriptor("the pipeline") String pipeline) {
-        throw usage(PUSH_USAGE, "the job's name");
-    }
-
-    /** {@code jobs:pause} without a pipeline: says what is missing. */
-    @Descriptor(MISSING)
-    public String pause() {
-        throw usage("pause <pipeline>", "the pipeline");
-    }
-
-    /** {@code jobs:resume} without a pipeline: says what is missing. */
-    @Descriptor(MISSING)
-    public String resume() {
-        throw usage("resume <pipeline>", "the pipeline");
-    }
-
-    /** {@code jobs:destroy} without a pipeline: says what is missing. */
-    @Descriptor(MISSING)
-    public String destroy() {
-        throw usage("destroy <pipeline>", "the pipeline");
-    }
-
-    /** {@code jobs:stats <pipeline>}: the counters of one pipeline. */
-    @Descriptor("shows one pipeline's counters: pushed, processed, failed, retried, dead-lettered, in flight...")
-    public String stats(@Descriptor("the pipeline") String pipeline) {
-        PipelineStats s = jobs.stats(pipeline);
-        return String.format("pipeline %s: pushed=%d push_errors=%d processed=%d failed=%d timed_out=%d "
-                + "requeued=%d dead_lettered=%d no_handler=%d abandoned=%d in_flight=%d queued=%d delayed=%d "
-                + "mean_run_us=%d", s.pipeline(), s.pushed(), s.pushErrors(), s.processed(), s.failed(),
-                s.timedOut(), s.requeued(), s.deadLettered(), s.noHandler(), s.abandoned(), s.inFlight(),
-                s.queued(), s.delayed(), s.meanRunMicros());
-    }
-
-    /** {@code jobs:push <pipeline> <name>}: pushes a job with an empty payload. */
-    @Descriptor("pushes a job with an empty payload; usage: " + PUSH_USAGE)
-    public String push(@Descriptor("the pipeline") String pipeline,
-            @Descriptor("the job's name: the handler that takes it") String name) {
-        return push(pipeline, name, "");
-    }
-
-    /**
-     * {@code jobs:push <pipeline> <name> <payload> [key=value ...]}: pushes a job. Keys: {@code priority},
-     * {@code delay} (seconds), {@code id}, {@code auto_ack} ({@code true} or {@code false}), {@code h.<header>} for
-     * headers (repeatable), and {@code count}: push that many copies (each with its own id), many in flight, stopping
-     * at the first refusal; the way for scripts to push in bulk without a Gogo loop.
-     */
-    @Descriptor("pushes a job; usage: " + PUSH_USAGE)
-    public String push(@Descriptor("the pipeline") String pipeline,
-            @Descriptor("the job's name: the handler that takes it") String name,
-            @Descriptor("the payload (text); a key=value here is an option, payload=<text> a payload with '='")
-            String payload,
-            @Descriptor(PUSH_OPTIONS) String... options) {
-        if (looksLikeAnOption(payload)) {
-            // 'push default log priority=1' means an option, never a payload that happens to contain '='
-            String[] all = new String[options.length + 1];
-            all[0] = payload;
-            System.arraycopy(options, 0, all, 1, options.length);
-            return push(pipeline, name, "", all);
-        }
-        Message.Builder builder = Message.builder(name).pipeline(pipeline)
-                .payload(payload.getBytes(StandardCharsets.UTF_8));
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        long count = 1;
-        boolean idGiven = false;
-        for (String option : options) {
-            String[] kv = keyValue(option);
-            switch (kv[0]) {
-            case "priority":
-                builder.priority(number(kv, 0, Long.MAX_VALUE));
-                break;
-            case "delay":
-                builder.delay((int) number(kv, 0, Integer.MAX_VALUE));
-                break;
-            case "id":
-                builder.id(kv[1]);
-                idGiven = true;
-                break;
-            case "auto_ack":
-                builder.autoAck(bool(kv));
-                break;
-            case "count":
-                count = number(kv, 1, Integer.MAX_VALUE);
-                break;
-            case "payload":
-                builder.payload(kv[1].getBytes(StandardCharsets.UTF_8));
-                break;
+    @Descriptor(PUSH)
+    public void push(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, JobsCommandTexts.PUSH_USAGE, PUSH, JobsCommandTexts.PUSH_OPTIONS, () -> {
+            switch (words.length) {
+            case 0:
+                return texts.push();
+            case 1:
+                return texts.push(words[0]);
+            case 2:
+                return texts.push(words[0], words[1]);
             default:
-                if (!kv[0].startsWith("h.") || kv[0].length() == 2) {
-                    throw new JobsException(JobsException.Kind.BAD_INPUT, "push: unknown option '" + kv[0]
-                            + "' (use priority, delay, id, auto_ack, count, payload or h.<header>; a payload "
-                            + "with '=' in it goes as payload=<text>)");
-                }
-                headers.computeIfAbsent(kv[0].substring(2), k -> new ArrayList<>()).add(kv[1]);
+                return texts.push(words[0], words[1], words[2], Arrays.copyOfRange(words, 3, words.length));
             }
-        }
-        if (count > 1 && idGiven) {
-            throw new JobsException(JobsException.Kind.BAD_INPUT, "push: 'id' and 'count' exclude each other "
-                    + "(every copy gets its own id)");
-        }
-        Message message = builder.headers(headers).build();
-        if (count == 1) {
-            jobs.push(message);
-            return "pushed " + message.id() + " to " + pipeline;
-        }
-        return BulkPush.run(jobs, message, count);
+        });
     }
 
-    /** {@code jobs:pause <pipeline>} */
-    @Descriptor("pauses a pipeline: it takes pushes and runs no job until resumed (kept across restarts)")
-    public String pause(@Descriptor("the pipeline") String pipeline) {
-        jobs.pause(pipeline);
-        return "paused " + pipeline;
+    @Descriptor(PAUSE)
+    public void pause(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, "pause <pipeline>", PAUSE, null, () -> {
+            atMost("pause <pipeline>", 1, words);
+            return words.length == 0 ? texts.pause() : texts.pause(words[0]);
+        });
     }
 
-    /** {@code jobs:resume <pipeline>} */
-    @Descriptor("resumes a paused pipeline")
-    public String resume(@Descriptor("the pipeline") String pipeline) {
-        jobs.resume(pipeline);
-        return "resumed " + pipeline;
+    @Descriptor(RESUME)
+    public void resume(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, "resume <pipeline>", RESUME, null, () -> {
+            atMost("resume <pipeline>", 1, words);
+            return words.length == 0 ? texts.resume() : texts.resume(words[0]);
+        });
     }
 
-    /** {@code jobs:declare name=<n> driver=<d> [key=value ...]} */
-    @Descriptor("declares a pipeline (kept across restarts until destroyed); usage: " + DECLARE_USAGE)
-    public String declare(@Descriptor("name=<name> driver=<driver> and the pipeline's other options as key=value")
-            String... options) {
-        if (options.length == 0) {
-            throw usage(DECLARE_USAGE, "the pipeline's options");
-        }
-        Map<String, String> map = new LinkedHashMap<>();
-        for (String option : options) {
-            String[] kv = keyValue(option);
-            map.put(kv[0], kv[1]);
-        }
-        jobs.declare(map);
-        return "declared " + map.get(Jobs.OPTION_NAME);
+    @Descriptor(DECLARE)
+    public void declare(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, JobsCommandTexts.DECLARE_USAGE, DECLARE,
+                "options: name=<pipeline>, driver=<driver name> and the pipeline's options as key=value "
+                        + "(priority, prefetch, retries, ...: see the README's configuration reference)",
+                () -> texts.declare(words));
     }
 
-    /** {@code jobs:destroy <pipeline>} */
-    @Descriptor("destroys a declared pipeline and its queued jobs (one from a file in conf/: delete the file)")
-    public String destroy(@Descriptor("the pipeline") String pipeline) {
-        jobs.destroy(pipeline);
-        return "destroyed " + pipeline;
+    @Descriptor(DESTROY)
+    public void destroy(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
+            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+        run(help, "destroy <pipeline>", DESTROY, null, () -> {
+            atMost("destroy <pipeline>", 1, words);
+            return words.length == 0 ? texts.destroy() : texts.destroy(words[0]);
+        });
     }
 
-    static final String DECLARE_USAGE = "declare name=<name> driver=<driver> [key=value...]";
-    /** Shown by {@code help} for the overloads that only name what is missing. */
-    static final String MISSING = "(without its arguments: names the missing one and shows the usage)";
-    static final String PUSH_OPTIONS = "options as key=value: priority=N (lower first; 0: the pipeline's), "
-            + "delay=seconds (0 to 2147483647), id=ID, auto_ack=true|false, count=N (N copies, each with its own id), "
-            + "payload=text, h.<header>=value (repeatable)";
-    static final String PUSH_USAGE = "push <pipeline> <name> [payload] [priority=N] [delay=seconds] [id=ID] "
-            + "[auto_ack=true|false] [count=N] [payload=text] [h.<header>=value...]";
-
-    /** A word of the form {@code key=value} whose key is a word: an option, or a mistyped one, not a payload. */
-    private static boolean looksLikeAnOption(String word) {
-        return word.matches("[A-Za-z_][A-Za-z0-9_.]*=.*");
+    /** Prints the usage when asked, else what the command returns. */
+    private static void run(boolean help, String usage, String description, String details,
+            Supplier<String> command) {
+        String text = help ? usageText(usage, description, details) : command.get();
+        PrintStream out = System.out;
+        out.println(text);
+        out.flush();
     }
 
-    private static JobsException usage(String usage, String missing) {
-        return new JobsException(JobsException.Kind.BAD_INPUT, "missing " + missing + "; usage: " + usage);
+    static String usageText(String usage, String description, String details) {
+        String nl = System.lineSeparator();
+        return "usage: jobs:" + usage + nl + "  " + description + (details == null ? "" : nl + "  " + details);
     }
 
-    private static boolean bool(String[] kv) {
-        switch (kv[1].trim().toLowerCase(java.util.Locale.ROOT)) {
-        case "true":
-            return true;
-        case "false":
-            return false;
-        default:
-            throw new JobsException(JobsException.Kind.BAD_INPUT, "push: option '" + kv[0]
-                    + "' must be true or false, got '" + kv[1] + "'");
-        }
-    }
-
-    private static String[] keyValue(String option) {
-        int eq = option.indexOf('=');
-        if (eq <= 0) {
-            throw new JobsException("option '" + option + "' must be key=value");
-        }
-        return new String[] { option.substring(0, eq).trim(), option.substring(eq + 1).trim() };
-    }
-
-    private static long number(String[] kv, long min, long max) {
-        long value;
-        try {
-            value = Long.parseLong(kv[1].trim());
-        } catch (NumberFormatException e) {
-            value = min - 1;
-        }
-        if (value < min || value > max) {
-            throw new JobsException(JobsException.Kind.BAD_INPUT, "option '" + kv[0] + "' must be an integer from "
-                    + min + " to " + max + ", got '" + kv[1] + "'");
-        }
-        return value;
-    }
-
-    /** Renders states as an aligned text table. */
-    static final class StatTable {
-        private static final String[] HEADER = { "PIPELINE", "DRIVER", "QUEUE", "ACTIVE", "DELAYED", "RESERVED",
-                "READY", "PRIORITY", "ERROR" };
-
-        private StatTable() {
-        }
-
-        /** Wider names and queues are cut (with an ellipsis), so that one long name cannot widen every row. */
-        static final int MAX_COLUMN = 40;
-
-        static String render(List<State> states) {
-            List<String[]> rows = new ArrayList<>();
-            rows.add(HEADER);
-            for (State s : states) {
-                rows.add(new String[] { cut(s.pipeline()), cut(s.driver()), cut(s.queue()), Long.toString(s.active()),
-                        Long.toString(s.delayed()), Long.toString(s.reserved()), Boolean.toString(s.ready()),
-                        Long.toString(s.priority()), s.errorMessage() });
-            }
-            int[] widths = new int[HEADER.length];
-            for (String[] row : rows) {
-                for (int i = 0; i < row.length; i++) {
-                    widths[i] = Math.max(widths[i], row[i] == null ? 0 : row[i].length());
-                }
-            }
-            StringBuilder out = new StringBuilder();
-            for (String[] row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < row.length; i++) {
-                    line.append(String.format("%-" + (widths[i] + 2) + "s", row[i] == null ? "" : row[i]));
-                }
-                out.append(line.toString().stripTrailing()).append(System.lineSeparator());
-            }
-            return out.toString().stripTrailing();
-        }
-
-        private static String cut(String value) {
-            return value == null || value.length() <= MAX_COLUMN ? value
-                    : value.substring(0, MAX_COLUMN - 1) + "\u2026";
+    private static void atMost(String usage, int max, String[] words) {
+        if (words.length > max) {
+            String extra = String.join(" ", Arrays.copyOfRange(words, max, words.length));
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "unexpected '" + extra + "'; usage: " + usage);
         }
     }
 }

@@ -400,7 +400,11 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         return options;
     }
 
-    /** A configuration without {@code name} is named after its FileInstall file, else after its PID. */
+    /**
+     * A configuration without {@code name} is named after its FileInstall file, else after the name it was created
+     * with ({@code getFactoryConfiguration("jobs.pipeline", "orders")}, Karaf's {@code config:edit --alias}: PID
+     * {@code jobs.pipeline~orders}), else after its PID.
+     */
     static String defaultName(String pid, Object fileName) {
         if (fileName != null) {
             String file = fileName.toString();
@@ -412,6 +416,10 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
             if (file.startsWith(prefix) && file.endsWith(".config")) {
                 return file.substring(prefix.length(), file.length() - ".config".length());
             }
+        }
+        String named = PipelineConfiguration.FACTORY_PID + "~";
+        if (pid.startsWith(named) && pid.length() > named.length()) {
+            return pid.substring(named.length());
         }
         return pid;
     }

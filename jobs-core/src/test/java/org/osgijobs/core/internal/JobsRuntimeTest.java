@@ -109,9 +109,11 @@ public class JobsRuntimeTest {
     }
 
     @Test
-    public void aConfigurationWithoutNameIsNamedAfterItsFile() {
+    public void aConfigurationWithoutNameIsNamedAfterItsFileElseAfterItsFactoryConfigurationName() {
         assertEquals("orders", JobsRuntime.defaultName("jobs.pipeline~x", "file:/opt/conf/jobs.pipeline-orders.cfg"));
-        assertEquals("jobs.pipeline~x", JobsRuntime.defaultName("jobs.pipeline~x", null));
+        assertEquals("x", JobsRuntime.defaultName("jobs.pipeline~x", null));
+        assertEquals("jobs.pipeline.7f3a", JobsRuntime.defaultName("jobs.pipeline.7f3a", null));
+        assertEquals("jobs.pipeline~", JobsRuntime.defaultName("jobs.pipeline~", null));
         Map<String, Object> props = new HashMap<>(Map.of(Constants.SERVICE_PID, "jobs.pipeline~x", "driver", "test",
                 "felix.fileinstall.filename", "file:/opt/conf/jobs.pipeline-orders.cfg"));
         runtime.configure("jobs.pipeline~x", props);

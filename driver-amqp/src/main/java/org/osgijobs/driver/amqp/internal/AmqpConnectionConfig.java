@@ -7,7 +7,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The broker connection shared by all AMQP pipelines: configuration PID {@code jobs.amqp}, RoadRunner's {@code amqp}
  * section. Method names map to keys as OSGi does it: {@code tls_root__ca} is {@code tls.root_ca}.
  */
-@ObjectClassDefinition(name = "OSGi Jobs AMQP connection",
+@ObjectClassDefinition(id = AmqpConstructor.PID, name = "OSGi Jobs AMQP connection",
         description = "The RabbitMQ broker the amqp pipelines use.")
 @interface AmqpConnectionConfig {
 

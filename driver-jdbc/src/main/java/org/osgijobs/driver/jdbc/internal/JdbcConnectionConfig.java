@@ -8,7 +8,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The database shared by all jdbc pipelines: configuration PID {@code jobs.jdbc}. Method names map to keys as OSGi
  * does it: {@code pool__size} is {@code pool_size}.
  */
-@ObjectClassDefinition(name = "OSGi Jobs JDBC connection",
+@ObjectClassDefinition(id = ConnectionSettings.PID, name = "OSGi Jobs JDBC connection",
         description = "The database that holds the jobs of the jdbc pipelines.")
 @interface JdbcConnectionConfig {
 

@@ -9,7 +9,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * section. Method names map to keys as OSGi does it: {@code tls_truststore__password} is
  * {@code tls.truststore_password}.
  */
-@ObjectClassDefinition(name = "OSGi Jobs NATS connection",
+@ObjectClassDefinition(id = NatsConstructor.PID, name = "OSGi Jobs NATS connection",
         description = "The NATS server (with JetStream) the nats pipelines use.")
 @interface NatsConnectionConfig {
 

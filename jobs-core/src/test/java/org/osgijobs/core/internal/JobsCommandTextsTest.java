@@ -19,10 +19,10 @@ import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.handler.JobContext;
 import org.osgijobs.api.handler.JobHandler;
 
-public class JobsCommandsTest {
+public class JobsCommandTextsTest {
     private final JobsRuntime runtime = new JobsRuntime();
     private final TestDriver.Factory drivers = new TestDriver.Factory("test");
-    private final JobsCommands commands = new JobsCommands(runtime);
+    private final JobsCommandTexts commands = new JobsCommandTexts(runtime);
     private final BlockingQueue<JobContext> handled = new LinkedBlockingQueue<>();
 
     @Before
@@ -76,7 +76,7 @@ public class JobsCommandsTest {
 
     @Test
     public void aMissingArgumentIsNamedWithTheUsageAndLongNamesAreCut() {
-        assertEquals("missing the job's name; usage: " + JobsCommands.PUSH_USAGE,
+        assertEquals("missing the job's name; usage: " + JobsCommandTexts.PUSH_USAGE,
                 assertThrows(JobsException.class, () -> commands.push("d")).getMessage());
         assertTrue(assertThrows(JobsException.class, commands::push).getMessage()
                 .startsWith("missing the pipeline and the job's name; usage: push <pipeline> <name>"));
