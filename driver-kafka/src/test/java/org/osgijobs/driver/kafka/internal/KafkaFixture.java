@@ -53,7 +53,7 @@ final class KafkaFixture extends ExternalResource {
     }
 
     @Override
-    protected void before() throws Throwable {
+    protected void before() throws Exception {
         int colon = brokers.lastIndexOf(':');
         assumeReachable(brokers.substring(0, colon), Integer.parseInt(brokers.substring(colon + 1)));
         admin = Admin.create(Map.of("bootstrap.servers", brokers));
@@ -136,7 +136,7 @@ final class KafkaFixture extends ExternalResource {
     }
 
     ConnectionSettings settings() {
-        return ConnectionSettings.of(Map.of("brokers", brokers));
+        return ConnectionSettings.of(Map.of("brokers", brokers, "ping.timeout", "2s"));
     }
 
     /** Builds and starts a driver against the test broker, stopped after the test. */
