@@ -72,13 +72,13 @@ final class ConnectionSettings {
                 throw bad("ping.timeout", pingText, "a duration such as 10s or 500ms");
             }
         }
-        String rootCa = pem(properties, "tls.root_ca");
-        String cert = pem(properties, "tls.cert");
-        String key = pem(properties, "tls.key");
-        if (cert.isEmpty() != key.isEmpty()) {
+        if (string(properties, "tls.cert").isEmpty() != string(properties, "tls.key").isEmpty()) {
             throw new JobsException(JobsException.Kind.BAD_INPUT, "jobs.kafka: tls.cert and tls.key go together"
                     + " (one of them is missing)");
         }
+        String rootCa = pem(properties, "tls.root_ca");
+        String cert = pem(properties, "tls.cert");
+        String key = pem(properties, "tls.key");
         String clientAuth = string(properties, "tls.client_auth_type");
         if (!clientAuth.isEmpty() && !Arrays.asList("no_client_certs", "request_client_cert",
                 "require_any_client_cert", "verify_client_cert_if_given", "require_and_verify_client_cert")
