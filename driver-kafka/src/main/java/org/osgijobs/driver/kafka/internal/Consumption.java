@@ -46,6 +46,10 @@ import org.slf4j.LoggerFactory;
 final class Consumption implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(Consumption.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    /** While received jobs wait for room, settlements free it: the poll thread comes back for them at once. */
+    private static final Duration BUSY_POLL = Duration.ofMillis(1);
+    /** Received jobs a partition may hold beyond its prefetch before its fetching pauses. */
+    private static final int MIN_BUFFER = 500;
     private static final long COMMIT_EVERY_MILLIS = 200;
     private static final int COMMIT_EVERY_SETTLED = 500;
     private static final long REVOKE_GRACE_MILLIS = 2000;
@@ -237,7 +241,7 @@ final class Consumption implements ConsumerRebalanceListener {
                 try {
                     // commands from other threads wait for the next turn: no wakeup(), which could break off a
                     // commit inside a rebalance callback
-                    records = consumer.poll(POLL);
+                    records = consumer.poll(waitingForRoom() ? BUSY_POLL : POLL);
                 } catch (KafkaException e) {
                     error = "pipeline '" + options.pipeline + "': cannot consume " + options.topics + " from kafka "
                             + settings + ": " + settings.mask(String.valueOf(e.getMessage()));
@@ -319,6 +323,19 @@ final class Consumption implements ConsumerRebalanceListener {
         }
     }
 
+    /** @return whether received jobs wait for a settlement (or room in the runtime's queue) to be dispatched */
+    private boolean waitingForRoom() {
+        if (!consuming) {
+            return false;
+        }
+        for (Lane lane : lanes.values()) {
+            if (!lane.waiting.isEmpty()) {
+                return true;
+            }
+        }
+        return !settled.isEmpty();
+    }
+
     /** Pauses the fetching of partitions whose jobs wait (or all while the pipeline is paused), resumes the others. */
     private void applyFetching() {
         if (consumer == null) {
@@ -327,7 +344,7 @@ final class Consumption implements ConsumerRebalanceListener {
         List<TopicPartition> pause = new ArrayList<>();
         List<TopicPartition> resume = new ArrayList<>();
         for (Lane lane : lanes.values()) {
-            boolean want = consuming && lane.waiting.size() < options.prefetch;
+            boolean want = consuming && lane.waiting.size() < Math.max(options.prefetch, MIN_BUFFER);
             if (want != lane.fetching) {
                 (want ? resume : pause).add(lane.partition);
                 lane.fetching = want;

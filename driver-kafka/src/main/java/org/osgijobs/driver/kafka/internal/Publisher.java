@@ -3,8 +3,6 @@ package org.osgijobs.driver.kafka.internal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -57,16 +55,9 @@ final class Publisher {
         } catch (KafkaException | IllegalStateException e) {
             done.completeExceptionally(failure(what, record.topic(), e, false));
         }
-        return done.orTimeout(timeoutSeconds + 1L, TimeUnit.SECONDS).exceptionally(e -> {
-            Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-            if (cause instanceof TimeoutException) {
-                throw new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, what + ": kafka " + settings
-                        + " did not acknowledge topic '" + record.topic() + "' within " + timeoutSeconds
-                        + " s (timeout)");
-            }
-            throw cause instanceof JobsException ? (JobsException) cause
-                    : new JobsException(settings.mask(String.valueOf(cause.getMessage())), cause);
-        });
+        // no timer of our own per send: delivery.timeout.ms (at most the pipeline's timeout) and max.block.ms bound
+        // every send, and the producer then completes it with a TimeoutException
+        return done;
     }
 
     private JobsException failure(String what, String topic, Throwable error, boolean sent) {

@@ -58,14 +58,14 @@ public class KafkaBrokerRestartTest {
                     d.run(Pipeline.of(o));
                     producer.start();
                     ledger.phase("before");
-                    assertTrue(Poll.eventually(() -> workers.runs() > 500, 30));
+                    assertTrue(Poll.eventually(() -> workers.runs() > 300, 30));
                     ledger.phase("broker down");
                     broker.stop();
                     assertTrue("the outage shows", Poll.eventually(() -> !d.state().errorMessage().isEmpty(), 15));
                     broker.start();
                     ledger.phase("after");
                     int before = ledger.acceptedCount();
-                    assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 500,
+                    assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 300,
                             60));
                     producing.set(false);
                     producer.join();

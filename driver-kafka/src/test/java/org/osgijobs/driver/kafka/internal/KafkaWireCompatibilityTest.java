@@ -64,7 +64,8 @@ public class KafkaWireCompatibilityTest {
         kafka.raw.send(new ProducerRecord<>(topic, 0, utf8("zero"), utf8("y"), List.of(
                 new RecordHeader("rr_job", utf8("j")), new RecordHeader("rr_priority", le(0)))))
                 .get(10, TimeUnit.SECONDS);
-        Map<String, Object> o = kafka.options("mail", topic, "priority", "4");
+        // prefetch 1: one job at a time, in offset order (else the runtime's queue orders them by priority)
+        Map<String, Object> o = kafka.options("mail", topic, "priority", "4", "prefetch", "1");
         TestQueue queue = new TestQueue("mail", 100);
         KafkaDriver d = kafka.driver(queue, o);
         d.run(Pipeline.of(o));
@@ -79,22 +80,23 @@ public class KafkaWireCompatibilityTest {
         assertTrue("rr_* headers are not job headers", golden.headers().keySet().stream()
                 .noneMatch(k -> k.startsWith("rr_")));
         assertEquals(List.of("0"), golden.headers().get("kafka_partition"));
+        golden.settle(Settlement.ack());
         Job foreign = queue.poll(10, TimeUnit.SECONDS);
         assertNotNull(foreign);
         assertEquals("deduced_by_rr", foreign.name());
         assertEquals("the pipeline's priority", 4, foreign.priority());
         assertEquals(36, foreign.id().length());
         assertEquals("plain", new String(foreign.body(), StandardCharsets.UTF_8));
+        foreign.settle(Settlement.ack());
         Job bad = queue.poll(10, TimeUnit.SECONDS);
         assertNotNull(bad);
         assertEquals("bad-priority", bad.id());
         assertEquals("a malformed rr_priority falls back to the pipeline's", 4, bad.priority());
+        bad.settle(Settlement.ack());
         Job zero = queue.poll(10, TimeUnit.SECONDS);
         assertNotNull(zero);
         assertEquals("priority 0 is the pipeline's", 4, zero.priority());
-        for (Job j : List.of(golden, foreign, bad, zero)) {
-            j.settle(Settlement.ack());
-        }
+        zero.settle(Settlement.ack());
     }
 
     @Test
