@@ -29,7 +29,7 @@ public final class DriverProcess {
         o.put("consumer_options.topics", args[1]);
         o.put("group_options.group_id", args[2]);
         o.put("prefetch", args[3]);
-        o.put("consumer_properties.session.timeout.ms", "6000");
+        o.put("consumer_properties.session.timeout.ms", "2000");
         o.put("consumer_properties.heartbeat.interval.ms", "500");
         String block = args[4];
         long millis = Long.parseLong(args[5]);

@@ -48,6 +48,7 @@ final class KafkaBrokerProcess implements AutoCloseable {
                 "share.coordinator.state.topic.replication.factor=1",
                 "share.coordinator.state.topic.min.isr=1",
                 "group.initial.rebalance.delay.ms=0",
+                "group.min.session.timeout.ms=1000",
                 ""), StandardCharsets.UTF_8);
         run(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
                 dir.resolve("server.properties").toString()), dir.resolve("format.log"));

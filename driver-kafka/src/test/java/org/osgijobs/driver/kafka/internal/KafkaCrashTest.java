@@ -47,7 +47,7 @@ public class KafkaCrashTest {
         String topic = kafka.topic("crash", 1);
         String group = KafkaFixture.unique("g");
         Map<String, Object> o = kafka.options("p", topic, "group_options.group_id", group,
-                "consumer_properties.session.timeout.ms", "6000");
+                "consumer_properties.session.timeout.ms", "2000", "consumer_properties.heartbeat.interval.ms", "500");
         Ledger ledger = new Ledger("SIGKILL mid-job");
         KafkaDriver producer = kafka.driver(new SharedTestQueue("p"), o);
         push(producer, "b", 20, ledger);
@@ -87,7 +87,7 @@ public class KafkaCrashTest {
         String topic = kafka.topic("share", 6);
         String group = KafkaFixture.unique("g");
         Map<String, Object> o = kafka.options("p", topic, "group_options.group_id", group,
-                "prefetch", String.valueOf(prefetch), "consumer_properties.session.timeout.ms", "6000",
+                "prefetch", String.valueOf(prefetch), "consumer_properties.session.timeout.ms", "2000",
                 "consumer_properties.heartbeat.interval.ms", "500");
         Ledger ledger = new Ledger("two runtimes, one killed");
         SharedTestQueue queue = new SharedTestQueue("p");
