@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 final class Consumption implements ConsumerRebalanceListener {
     private static final Logger LOG = LoggerFactory.getLogger(Consumption.class);
     private static final Duration POLL = Duration.ofMillis(100);
-    /** While received jobs wait for room, settlements free it: the poll thread comes back for them at once. */
-    private static final Duration BUSY_POLL = Duration.ofMillis(1);
+    /** While received jobs wait for room, the poll thread waits this long at most for a settlement that frees it. */
+    private static final long ROOM_WAIT_MILLIS = 20;
     /** Received jobs a partition may hold beyond its prefetch before its fetching pauses. */
     private static final int MIN_BUFFER = 500;
     private static final long COMMIT_EVERY_MILLIS = 200;
@@ -70,6 +70,8 @@ final class Consumption implements ConsumerRebalanceListener {
     private final ConcurrentLinkedQueue<KafkaJob> redeliveries = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Runnable> commands = new ConcurrentLinkedQueue<>();
     private final AtomicInteger reserved = new AtomicInteger();
+    /** Released by every settlement: wakes the poll thread while received jobs wait for room. */
+    private final java.util.concurrent.Semaphore room = new java.util.concurrent.Semaphore(0);
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
 
     // the poll thread's own
@@ -184,6 +186,7 @@ final class Consumption implements ConsumerRebalanceListener {
                     return Custody.BROKER; // the partition's new owner (or the next start) gets it again
                 }
                 settled.add(new Settled(lane, job.offset()));
+                room.release();
                 return Custody.DONE;
             }
             Map<String, List<String>> headers = settlement.kind() == Settlement.Kind.REQUEUE ? settlement.headers()
@@ -196,6 +199,7 @@ final class Consumption implements ConsumerRebalanceListener {
                         job, cause.getMessage());
                 if (lane.owned && !closing) {
                     redeliveries.add(job);
+                    room.release();
                 }
                 return Custody.BROKER;
             } catch (InterruptedException e) {
@@ -207,6 +211,7 @@ final class Consumption implements ConsumerRebalanceListener {
             }
             // the copy is acknowledged by Kafka: only now may the original's offset be committed
             settled.add(new Settled(lane, job.offset()));
+            room.release();
             return Custody.DRIVER;
         } finally {
             if (job.wasTaken()) {
@@ -241,7 +246,13 @@ final class Consumption implements ConsumerRebalanceListener {
                 try {
                     // commands from other threads wait for the next turn: no wakeup(), which could break off a
                     // commit inside a rebalance callback
-                    records = consumer.poll(waitingForRoom() ? BUSY_POLL : POLL);
+                    if (waitingForRoom()) {
+                        // wait for a settlement to free room (not spinning on poll), then take what was fetched
+                        awaitRoom();
+                        records = consumer.poll(Duration.ZERO);
+                    } else {
+                        records = consumer.poll(POLL);
+                    }
                 } catch (KafkaException e) {
                     error = "pipeline '" + options.pipeline + "': cannot consume " + options.topics + " from kafka "
                             + settings + ": " + settings.mask(String.valueOf(e.getMessage()));
@@ -320,6 +331,16 @@ final class Consumption implements ConsumerRebalanceListener {
                 lane.waiting.pollFirst();
                 lane.dispatched++;
             }
+        }
+    }
+
+    private void awaitRoom() {
+        try {
+            room.tryAcquire(ROOM_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            room.drainPermits();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closing = true;
         }
     }
 
