@@ -18,12 +18,16 @@ public class KnownOptionsTest {
                 "queue_headers.x-max-priority", "publish_window", "timeout")));
         assertEquals("a memory option is unknown to amqp", List.of("'max_jobs' (nearest known key: 'max_attempts')"),
                 KnownOptions.unknown("amqp", Set.of("driver", "max_jobs")));
+        assertEquals("kafka's nested options, flattened", List.of("'topic' (nearest known key: 'name')"),
+                KnownOptions.unknown("kafka", Set.of("driver", "consumer_options.topics", "group_options.group_id",
+                        "producer_options.required_acks", "consumer_properties.fetch.min.bytes", "topic")));
+        assertEquals(List.of(), KnownOptions.unknown("jdbc", Set.of("driver", "lease", "poll_interval", "tx_provider")));
     }
 
     @Test
     public void aDriverTheCoreDoesNotKnowHearsOnlyOfNearMisses() {
         assertEquals(List.of("'priorty' (nearest known key: 'priority')", "'retry_dely' (nearest known key: "
-                + "'retry_delay')"), KnownOptions.unknown("kafka", Set.of("driver", "priorty", "retry_dely",
+                + "'retry_delay')"), KnownOptions.unknown("thirdparty", Set.of("driver", "priorty", "retry_dely",
                         "brokers", "topic")));
         assertEquals(List.of(), KnownOptions.unknown(null, Set.of("name", "brokers")));
     }

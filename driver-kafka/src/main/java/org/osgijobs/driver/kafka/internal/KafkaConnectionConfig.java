@@ -9,7 +9,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * section flattened. Method names map to keys as OSGi does it: {@code ping_timeout} is {@code ping.timeout},
  * {@code tls_root__ca} is {@code tls.root_ca}.
  */
-@ObjectClassDefinition(name = "OSGi Jobs Kafka connection",
+@ObjectClassDefinition(id = KafkaConstructor.PID, name = "OSGi Jobs Kafka connection",
         description = "The Kafka brokers the kafka pipelines use.")
 @interface KafkaConnectionConfig {
 
