@@ -1,0 +1,145 @@
+package org.osgijobs.driver.beanstalk.internal;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.osgijobs.api.JobsException;
+
+/**
+ * The pipeline's producing connection: it {@code use}s the tube and puts jobs, many in flight at once (the protocol
+ * answers in order). When the connection is down the next put opens a new one; the opening runs on the producer's
+ * own thread and every put waiting for it shares it, so no lock is held around network calls. A put answers within
+ * the pipeline's {@code timeout} or fails naming the server.
+ */
+final class Producer {
+    private final String pipeline;
+    private final ConnectionSettings settings;
+    private final String tube;
+    private final int timeoutSeconds;
+    private final ExecutorService connector;
+    private final AtomicReference<CompletableFuture<BeanstalkConnection>> current = new AtomicReference<>();
+    private volatile boolean closed;
+
+    Producer(String pipeline, ConnectionSettings settings, String tube, int timeoutSeconds) {
+        this.pipeline = pipeline;
+        this.settings = settings;
+        this.tube = tube;
+        this.timeoutSeconds = timeoutSeconds;
+        this.connector = java.util.concurrent.Executors.newSingleThreadExecutor(
+                new NamedThreads("beanstalk-" + pipeline + "-producer"));
+    }
+
+    /**
+     * Puts a body into the tube.
+     *
+     * @return the new job's id once beanstalkd answered {@code INSERTED}; else fails with a {@link JobsException}
+     */
+    CompletableFuture<Long> put(long priority, long delay, long ttr, byte[] body, String what) {
+        return connection().thenCompose(c -> c.put(priority, delay, ttr, body)
+                .orTimeout(timeoutSeconds, TimeUnit.SECONDS)
+                .whenComplete((id, error) -> {
+                    if (unwrap(error) instanceof TimeoutException) {
+                        c.close(); // the answers are out of step from now on
+                    }
+                }))
+                .orTimeout(timeoutSeconds, TimeUnit.SECONDS) // connecting included
+                .handle((id, error) -> {
+                    if (error == null) {
+                        return id;
+                    }
+                    throw new CompletionException(failure(what, unwrap(error)));
+                });
+    }
+
+    /** @return the tube's statistics from the server */
+    Map<String, String> statsTube() throws IOException {
+        try {
+            return connection().get(timeoutSeconds, TimeUnit.SECONDS).statsTube(tube, timeoutSeconds * 1000L);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = unwrap(e);
+            throw cause instanceof IOException ? (IOException) cause : new IOException(cause.getMessage(), cause);
+        } catch (TimeoutException e) {
+            throw new IOException("no connection to beanstalkd at " + settings + " within " + timeoutSeconds + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException();
+        }
+    }
+
+    void close() {
+        closed = true;
+        CompletableFuture<BeanstalkConnection> c = current.getAndSet(null);
+        if (c != null) {
+            c.thenAccept(BeanstalkConnection::close);
+        }
+        connector.shutdownNow();
+    }
+
+    private CompletableFuture<BeanstalkConnection> connection() {
+        while (true) {
+            CompletableFuture<BeanstalkConnection> c = current.get();
+            if (c != null && (!c.isDone() || (!c.isCompletedExceptionally() && c.join().isOpen()))) {
+                return c;
+            }
+            if (closed) {
+                return CompletableFuture.failedFuture(new JobsException(JobsException.Kind.UNAVAILABLE,
+                        "pipeline '" + pipeline + "' is stopped"));
+            }
+            CompletableFuture<BeanstalkConnection> next = new CompletableFuture<>();
+            if (current.compareAndSet(c, next)) {
+                try {
+                    connector.execute(() -> open(next));
+                } catch (java.util.concurrent.RejectedExecutionException e) {
+                    next.completeExceptionally(new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '"
+                            + pipeline + "' is stopped"));
+                }
+                return next;
+            }
+        }
+    }
+
+    private void open(CompletableFuture<BeanstalkConnection> next) {
+        BeanstalkConnection c = null;
+        try {
+            c = BeanstalkConnection.open(settings.host, settings.port, Math.min(timeoutSeconds, 10) * 1000,
+                    "beanstalk-" + pipeline + "-producer-reader");
+            c.use(tube, timeoutSeconds * 1000L);
+            next.complete(c);
+        } catch (IOException | RuntimeException e) {
+            if (c != null) {
+                c.close();
+            }
+            next.completeExceptionally(e);
+        }
+    }
+
+    private JobsException failure(String what, Throwable error) {
+        if (error instanceof JobsException) {
+            return (JobsException) error;
+        }
+        if (error instanceof TimeoutException) {
+            return new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline + "': " + what
+                    + ": beanstalkd at " + settings + " did not answer within " + timeoutSeconds + " s (timeout)");
+        }
+        if (error instanceof BeanstalkConnection.ProtocolException) {
+            return new JobsException(JobsException.Kind.REJECTED, "pipeline '" + pipeline + "': " + what + ": "
+                    + error.getMessage());
+        }
+        return new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '" + pipeline + "': " + what + ": "
+                + error.getMessage(), error);
+    }
+
+    static Throwable unwrap(Throwable t) {
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
+                && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}
