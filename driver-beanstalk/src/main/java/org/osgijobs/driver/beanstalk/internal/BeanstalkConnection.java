@@ -288,6 +288,9 @@ final class BeanstalkConnection implements AutoCloseable {
                 }
                 CompletableFuture<Reply> next;
                 synchronized (pending) {
+                    if (closed != null) {
+                        return; // closed meanwhile: every pending reply fails, none completes after close()
+                    }
                     next = pending.poll();
                 }
                 if (next == null) {

@@ -56,7 +56,10 @@ final class Consumer {
     // the consumer thread's own
     private BeanstalkConnection connection;
     private final Map<Long, BeanstalkJob> held = new LinkedHashMap<>();
-    private BeanstalkJob waitingForRoom;
+    /** Jobs reserved while the runtime's queue was full, in the order reserved. */
+    private final java.util.ArrayDeque<BeanstalkJob> waitingForRoom = new java.util.ArrayDeque<>();
+    /** How long to wait before asking again after a poll found no job while jobs are held (grows to POLL_MILLIS). */
+    private long idleMillis;
     private long backoffMillis;
 
     private volatile long connectionNumber;
@@ -214,49 +217,95 @@ final class Consumer {
             connect();
             return;
         }
-        runCommands(0);
         touchDue();
         if (!consuming) {
+            runCommands(0);
             giveBackQueued();
             runCommands(held.isEmpty() ? 500 : Math.max(1, millisToNextTouch()));
             return;
         }
-        if (waitingForRoom != null) {
-            if (!queue.offer(waitingForRoom)) {
-                runCommands(POLL_MILLIS);
-                return;
-            }
-            waitingForRoom = null;
+        while (!waitingForRoom.isEmpty() && queue.offer(waitingForRoom.peek())) {
+            waitingForRoom.poll();
         }
-        if (held.size() >= options.prefetch) {
-            runCommands(Math.max(1, Math.min(1000, millisToNextTouch())));
+        if (!waitingForRoom.isEmpty()) {
+            runCommands(POLL_MILLIS);
             return;
         }
-        int wait = held.isEmpty() ? options.reserveTimeoutSeconds : 0;
+        Command first = null;
+        if (held.size() >= options.prefetch) {
+            // full: wait for a settlement, then send it together with the reserves for the room it makes
+            first = commands.poll(Math.max(1, Math.min(1000, millisToNextTouch())), TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return;
+            }
+        }
+        if (held.isEmpty()) {
+            runCommands(0);
+            waitForOne();
+        } else {
+            pollSeveral(first);
+        }
+    }
+
+    /** Holding no job: one reserve that waits on the server for up to {@code reserve_timeout}. */
+    private void waitForOne() throws IOException {
         BeanstalkConnection.Reserved r;
+        reserving = connection;
         try {
-            reserving = wait > 0 ? connection : null;
             if (stopped) {
                 return;
             }
-            r = connection.reserve(wait, (wait + options.timeoutSeconds) * 1000L);
-        } catch (BeanstalkConnection.ProtocolException e) {
-            if (!"DEADLINE_SOON".equals(e.status)) {
-                throw e;
-            }
-            touchAll();
-            runCommands(POLL_MILLIS);
-            return;
+            r = connection.reserve(options.reserveTimeoutSeconds,
+                    (options.reserveTimeoutSeconds + options.timeoutSeconds) * 1000L);
         } finally {
             reserving = null;
         }
-        if (r == null) {
-            if (wait == 0) {
-                runCommands(POLL_MILLIS);
+        if (r != null) {
+            accept(r);
+        }
+    }
+
+    /**
+     * Holding jobs: as many reserves as there is room for, pipelined, none waiting on the server (a settlement must
+     * not wait behind a reserve); when none brought a job, a short wait here for a settlement, growing to
+     * {@link #POLL_MILLIS} while the tube stays empty.
+     */
+    private void pollSeveral(Command first) throws IOException, InterruptedException {
+        // the settlements waiting and the reserves travel together: one round trip for both
+        Sent sent = sendCommands(first);
+        int room = options.prefetch - held.size();
+        List<CompletableFuture<BeanstalkConnection.Reply>> replies = new ArrayList<>(room);
+        for (int i = 0; i < room; i++) {
+            replies.add(connection.send("reserve-with-timeout 0", null));
+        }
+        completeCommands(sent);
+        int got = 0;
+        boolean deadlineSoon = false;
+        for (CompletableFuture<BeanstalkConnection.Reply> f : replies) {
+            BeanstalkConnection.Reply r = connection.await(f, options.timeoutSeconds * 1000L);
+            switch (r.status()) {
+            case "RESERVED":
+                accept(new BeanstalkConnection.Reserved(r.id(), r.data()));
+                got++;
+                break;
+            case "TIMED_OUT":
+                break;
+            case "DEADLINE_SOON":
+                deadlineSoon = true;
+                break;
+            default:
+                throw new BeanstalkConnection.ProtocolException(r.status(), "reserve answered " + r);
             }
+        }
+        if (deadlineSoon) {
+            touchAll();
+        }
+        if (got > 0) {
+            idleMillis = 0;
             return;
         }
-        accept(r);
+        idleMillis = Math.min(POLL_MILLIS, Math.max(1, idleMillis * 2));
+        runCommands(idleMillis);
     }
 
     private void accept(BeanstalkConnection.Reserved r) throws IOException {
@@ -281,19 +330,29 @@ final class Consumer {
             held.put(r.id(), job);
             reservedCount.set(held.size());
         }
-        if (!queue.offer(job)) {
-            waitingForRoom = job;
+        if (!waitingForRoom.isEmpty() || !queue.offer(job)) {
+            waitingForRoom.add(job);
         }
     }
 
     /** Sends the queued settlements (all at once, pipelined), waiting up to the time for the first to arrive. */
     private void runCommands(long waitMillis) throws IOException, InterruptedException {
-        List<Command> batch = new ArrayList<>();
         Command first = waitMillis > 0 ? commands.poll(waitMillis, TimeUnit.MILLISECONDS) : commands.poll();
-        if (first == null) {
-            return;
+        if (first != null) {
+            completeCommands(sendCommands(first));
         }
-        batch.add(first);
+    }
+
+    /** The settlements sent and their answers to come. */
+    private record Sent(List<Command> commands, List<CompletableFuture<BeanstalkConnection.Reply>> replies) {
+    }
+
+    /** Sends the settlements waiting (after {@code first}, when given), without waiting for the answers. */
+    private Sent sendCommands(Command first) {
+        List<Command> batch = new ArrayList<>();
+        if (first != null) {
+            batch.add(first);
+        }
         commands.drainTo(batch);
         List<CompletableFuture<BeanstalkConnection.Reply>> replies = new ArrayList<>(batch.size());
         for (Command c : batch) {
@@ -308,16 +367,25 @@ final class Consumer {
             }
         }
         reservedCount.set(held.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Command c = batch.get(i);
-            if (replies.get(i) == null) {
+        return new Sent(batch, replies);
+    }
+
+    private void completeCommands(Sent sent) throws IOException {
+        for (int i = 0; i < sent.commands.size(); i++) {
+            Command c = sent.commands.get(i);
+            if (sent.replies.get(i) == null) {
                 continue;
             }
             try {
-                BeanstalkConnection.Reply reply = connection.await(replies.get(i), options.timeoutSeconds * 1000L);
+                BeanstalkConnection.Reply reply = connection.await(sent.replies.get(i),
+                        options.timeoutSeconds * 1000L);
                 c.done.complete(BeanstalkConnection.found(reply, c.op == Op.DELETE ? "DELETED" : "RELEASED"));
             } catch (IOException e) {
-                c.done.complete(false);
+                for (int j = i; j < sent.commands.size(); j++) {
+                    if (sent.commands.get(j).done != null) {
+                        sent.commands.get(j).done.complete(false);
+                    }
+                }
                 throw e;
             }
         }
@@ -377,9 +445,7 @@ final class Consumer {
 
     /** While not consuming: the jobs no worker took go back to the tube at once. */
     private void giveBackQueued() throws IOException {
-        if (waitingForRoom != null) {
-            BeanstalkJob job = waitingForRoom;
-            waitingForRoom = null;
+        for (BeanstalkJob job; (job = waitingForRoom.poll()) != null;) {
             if (job.markSettled() && held.remove(job.beanstalkId) != null) {
                 release(job, 0);
             }
@@ -465,7 +531,7 @@ final class Consumer {
         connection = null;
         connectionNumber++; // settlements of the old connection's jobs now answer BROKER
         held.clear();
-        waitingForRoom = null;
+        waitingForRoom.clear();
         reservedCount.set(0);
         for (Job job : queue.withdraw()) {
             if (job instanceof BeanstalkJob && ((BeanstalkJob) job).owner == this) {

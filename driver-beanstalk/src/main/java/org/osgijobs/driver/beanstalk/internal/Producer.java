@@ -41,19 +41,28 @@ final class Producer {
      * @return the new job's id once beanstalkd answered {@code INSERTED}; else fails with a {@link JobsException}
      */
     CompletableFuture<Long> put(long priority, long delay, long ttr, byte[] body, String what) {
-        return connection().thenCompose(c -> c.put(priority, delay, ttr, body)
-                .orTimeout(timeoutSeconds, TimeUnit.SECONDS)
+        CompletableFuture<BeanstalkConnection> connecting = connection();
+        CompletableFuture<Long> stored;
+        if (connecting.isDone() && !connecting.isCompletedExceptionally()) {
+            stored = putOn(connecting.join(), priority, delay, ttr, body); // connected: the common case
+        } else {
+            stored = connecting.thenCompose(c -> putOn(c, priority, delay, ttr, body))
+                    .orTimeout(timeoutSeconds, TimeUnit.SECONDS); // connecting included
+        }
+        return stored.handle((id, error) -> {
+            if (error == null) {
+                return id;
+            }
+            throw new CompletionException(failure(what, unwrap(error)));
+        });
+    }
+
+    private CompletableFuture<Long> putOn(BeanstalkConnection c, long priority, long delay, long ttr, byte[] body) {
+        return c.put(priority, delay, ttr, body).orTimeout(timeoutSeconds, TimeUnit.SECONDS)
                 .whenComplete((id, error) -> {
                     if (unwrap(error) instanceof TimeoutException) {
                         c.close(); // the answers are out of step from now on
                     }
-                }))
-                .orTimeout(timeoutSeconds, TimeUnit.SECONDS) // connecting included
-                .handle((id, error) -> {
-                    if (error == null) {
-                        return id;
-                    }
-                    throw new CompletionException(failure(what, unwrap(error)));
                 });
     }
 

@@ -116,8 +116,7 @@ public class BeanstalkConnectionTest {
         CompletableFuture<BeanstalkConnection.Reply> waiting = c.send("reserve-with-timeout 30", null);
         c.close();
         try {
-            waiting.get();
-            fail("a reply after close");
+            fail("a reply after close: " + waiting.get());
         } catch (ExecutionException e) {
             assertTrue(e.getCause() instanceof IOException);
         }
