@@ -25,6 +25,8 @@ final class Producer {
     private final ExecutorService connector;
     private final AtomicReference<CompletableFuture<BeanstalkConnection>> current = new AtomicReference<>();
     private volatile boolean closed;
+    /** Puts sent and not yet answered: closing waits for them. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
     Producer(String pipeline, ConnectionSettings settings, String tube, int timeoutSeconds) {
         this.pipeline = pipeline;
@@ -49,7 +51,9 @@ final class Producer {
             stored = connecting.thenCompose(c -> putOn(c, priority, delay, ttr, body))
                     .orTimeout(timeoutSeconds, TimeUnit.SECONDS); // connecting included
         }
+        inFlight.incrementAndGet();
         return stored.handle((id, error) -> {
+            inFlight.decrementAndGet();
             if (error == null) {
                 return id;
             }
@@ -81,8 +85,18 @@ final class Producer {
         }
     }
 
+    /** Refuses new puts, waits (up to the timeout, at most 5 s) for the answers to those sent, then disconnects. */
     void close() {
         closed = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(5, timeoutSeconds));
+        while (inFlight.get() > 0 && System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         CompletableFuture<BeanstalkConnection> c = current.getAndSet(null);
         if (c != null) {
             c.thenAccept(BeanstalkConnection::close);
