@@ -56,6 +56,15 @@ final class BeanstalkConnection implements AutoCloseable {
         }
     }
 
+    /** The connection broke after the command was sent: the server may have carried it out. */
+    static final class AnswerLost extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        AnswerLost(IOException cause) {
+            super(cause.getMessage() + " (before the answer came)", cause);
+        }
+    }
+
     /** A reserved job: its id and body. */
     record Reserved(long id, byte[] body) {
     }
@@ -358,7 +367,7 @@ final class BeanstalkConnection implements AutoCloseable {
             if (next == null) {
                 return;
             }
-            next.completeExceptionally(closed);
+            next.completeExceptionally(new AnswerLost(closed));
         }
     }
 }

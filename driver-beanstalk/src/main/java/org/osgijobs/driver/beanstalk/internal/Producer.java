@@ -150,6 +150,10 @@ final class Producer {
             return new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline + "': " + what
                     + ": beanstalkd at " + settings + " did not answer within " + timeoutSeconds + " s (timeout)");
         }
+        if (error instanceof BeanstalkConnection.AnswerLost) {
+            return new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline + "': " + what
+                    + ": beanstalkd may have stored it: " + error.getMessage(), error);
+        }
         if (error instanceof BeanstalkConnection.ProtocolException) {
             return new JobsException(JobsException.Kind.REJECTED, "pipeline '" + pipeline + "': " + what + ": "
                     + error.getMessage());
