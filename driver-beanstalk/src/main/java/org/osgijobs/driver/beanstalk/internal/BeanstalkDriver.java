@@ -84,19 +84,19 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
     @Override
     public void run(Pipeline p) {
         checkName(p.name());
-        consumer.consume(true);
+        consumer.consume("run");
     }
 
     @Override
     public void resume(String name) {
         checkName(name);
-        consumer.consume(true);
+        consumer.consume("resume");
     }
 
     @Override
     public void pause(String name) {
         checkName(name);
-        consumer.consume(false);
+        consumer.pause();
     }
 
     @Override

@@ -65,8 +65,8 @@ final class Consumer {
     private volatile long connectionNumber;
     private volatile boolean connected;
     private volatile String error;
-    private volatile boolean consuming;
-    private volatile boolean stopped;
+    /** Changed by the driver's callers, one transition at a time (see {@link Mode}); read by the consumer thread. */
+    private volatile Mode mode = Mode.BUILT;
     private volatile long stopDeadline;
     /** The connection while a reserve waits on the server (holding no job): stop closes it to end the wait. */
     private volatile BeanstalkConnection reserving;
@@ -83,14 +83,20 @@ final class Consumer {
         thread.start();
     }
 
-    /** Starts or stops reserving jobs; held jobs stay held until settled. */
-    void consume(boolean on) {
-        consuming = on;
+    /** Starts reserving jobs ({@code run}, {@code resume}). */
+    synchronized void consume(String operation) {
+        mode = mode.consume(options.pipeline, operation);
+        wake();
+    }
+
+    /** Stops reserving jobs; the jobs not taken go back to the tube, held ones stay held until settled. */
+    synchronized void pause() {
+        mode = mode.pause();
         wake();
     }
 
     boolean consuming() {
-        return consuming;
+        return mode == Mode.CONSUMING;
     }
 
     boolean connected() {
@@ -112,8 +118,9 @@ final class Consumer {
      */
     void stop(long graceMillis) {
         stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
-        consuming = false;
-        stopped = true;
+        synchronized (this) {
+            mode = mode.stop();
+        }
         wake();
         BeanstalkConnection waiting = reserving;
         if (waiting != null) {
@@ -132,7 +139,7 @@ final class Consumer {
     // ---- settlements: on the runtime's worker threads ----------------------------------------------------------
 
     Custody settle(BeanstalkJob job, Settlement settlement) {
-        if (job.connection != connectionNumber || stopped && !thread.isAlive()) {
+        if (job.connection != connectionNumber || mode == Mode.STOPPED && !thread.isAlive()) {
             return Custody.BROKER; // the connection that reserved it is gone: beanstalkd has the job back
         }
         switch (settlement.kind()) {
@@ -192,7 +199,7 @@ final class Consumer {
 
     private void loop() {
         try {
-            while (!stopped) {
+            while (mode != Mode.STOPPED) {
                 try {
                     step();
                 } catch (IOException e) {
@@ -218,7 +225,7 @@ final class Consumer {
             return;
         }
         touchDue();
-        if (!consuming) {
+        if (mode != Mode.CONSUMING) {
             runCommands(0);
             giveBackQueued();
             runCommands(held.isEmpty() ? 500 : Math.max(1, millisToNextTouch()));
@@ -252,7 +259,7 @@ final class Consumer {
         BeanstalkConnection.Reserved r;
         reserving = connection;
         try {
-            if (stopped) {
+            if (mode == Mode.STOPPED) {
                 return;
             }
             r = connection.reserve(options.reserveTimeoutSeconds,
@@ -315,7 +322,7 @@ final class Consumer {
                     options.tube, String.join("; ", decoded.problems()));
         }
         BeanstalkJob job = new BeanstalkJob(decoded, options.pipeline, r.id(), this, connectionNumber);
-        if (!consuming) {
+        if (mode != Mode.CONSUMING) {
             job.markSettled();
             release(job, 0); // reserved while pausing
             return;
@@ -524,7 +531,7 @@ final class Consumer {
     private void lost(IOException e) {
         connected = false;
         error = "pipeline '" + options.pipeline + "': " + e.getMessage();
-        if (!stopped) {
+        if (mode != Mode.STOPPED) {
             LOG.warn("{}; the jobs this runtime held are back in tube '{}'", error, options.tube);
         }
         closeConnection();
