@@ -1,6 +1,5 @@
 package org.osgijobs.driver.beanstalk.internal;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -78,14 +77,25 @@ final class BeanstalkConnection implements AutoCloseable {
     private final OutputStream out;
     private final InputStream in;
     private final ArrayDeque<CompletableFuture<Reply>> pending = new ArrayDeque<>();
+    /** When each pending command was sent (System.nanoTime()), in the same order. */
+    private final java.util.ArrayDeque<Long> sentAt = new java.util.ArrayDeque<>();
     private final Object writeLock = new Object();
     private volatile IOException closed;
+    /** Flushes what {@link #sendSoon} buffered; {@code null}: every command is flushed at once. */
+    private final java.util.concurrent.Executor flusher;
+    /** Whether a thread of the connection's own reads the replies (else the one user thread does, in await). */
+    private final boolean readerThread;
+    private final java.util.concurrent.atomic.AtomicBoolean flushScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
-    private BeanstalkConnection(String address, Socket socket) throws IOException {
+    private BeanstalkConnection(String address, Socket socket, java.util.concurrent.Executor flusher,
+            boolean readerThread) throws IOException {
         this.address = address;
+        this.readerThread = readerThread;
+        this.flusher = flusher;
         this.socket = socket;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-        this.in = new BufferedInputStream(socket.getInputStream(), 64 * 1024);
+        this.in = socket.getInputStream();
     }
 
     /**
@@ -99,6 +109,33 @@ final class BeanstalkConnection implements AutoCloseable {
      * @throws IOException when the server cannot be reached
      */
     static BeanstalkConnection open(String host, int port, int connectMillis, String name) throws IOException {
+        return open(host, port, connectMillis, name, null);
+    }
+
+    /**
+     * Opens a connection that one thread uses alone, sending and then awaiting each reply, which it reads itself
+     * (no reader thread: a reply is not handed from thread to thread). Futures of its replies complete only in
+     * {@link #await}.
+     */
+    static BeanstalkConnection openForOneThread(String host, int port, int connectMillis) throws IOException {
+        return connect(host, port, connectMillis, null, false);
+    }
+
+    /**
+     * @param flusher flushes the commands of {@link #sendSoon}, or {@code null}
+     * @see #open(String, int, int, String)
+     */
+    static BeanstalkConnection open(String host, int port, int connectMillis, String name,
+            java.util.concurrent.Executor flusher) throws IOException {
+        BeanstalkConnection c = connect(host, port, connectMillis, flusher, true);
+        Thread reader = new Thread(c::readReplies, name);
+        reader.setDaemon(true);
+        reader.start();
+        return c;
+    }
+
+    private static BeanstalkConnection connect(String host, int port, int connectMillis,
+            java.util.concurrent.Executor flusher, boolean readerThread) throws IOException {
         Socket socket = new Socket();
         try {
             socket.setTcpNoDelay(true);
@@ -108,11 +145,7 @@ final class BeanstalkConnection implements AutoCloseable {
             socket.close();
             throw new IOException("cannot connect to beanstalkd at " + host + ":" + port + ": " + e.getMessage(), e);
         }
-        BeanstalkConnection c = new BeanstalkConnection(host + ":" + port, socket);
-        Thread reader = new Thread(c::readReplies, name);
-        reader.setDaemon(true);
-        reader.start();
-        return c;
+        return new BeanstalkConnection(host + ":" + port, socket, flusher, readerThread);
     }
 
     /** @return whether the connection is still open */
@@ -133,6 +166,40 @@ final class BeanstalkConnection implements AutoCloseable {
      * @return the reply, failing with an {@link IOException} when the connection breaks first
      */
     CompletableFuture<Reply> send(String command, byte[] data) {
+        return send(command, data, true);
+    }
+
+    /**
+     * Sends a command whose bytes may wait in the buffer for the next flush, which the connection's flusher does
+     * soon after (commands sent meanwhile share it: one write to the socket for many puts).
+     */
+    CompletableFuture<Reply> sendSoon(String command, byte[] data) {
+        if (flusher == null) {
+            return send(command, data, true);
+        }
+        CompletableFuture<Reply> reply = send(command, data, false);
+        if (flushScheduled.compareAndSet(false, true)) {
+            try {
+                flusher.execute(this::flushNow);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                flushNow();
+            }
+        }
+        return reply;
+    }
+
+    private void flushNow() {
+        flushScheduled.set(false); // a command written after this point schedules a flush of its own
+        synchronized (writeLock) {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                fail(new IOException("connection to beanstalkd at " + address + " lost: " + e.getMessage(), e));
+            }
+        }
+    }
+
+    private CompletableFuture<Reply> send(String command, byte[] data, boolean flush) {
         CompletableFuture<Reply> reply = new CompletableFuture<>();
         synchronized (writeLock) {
             synchronized (pending) {
@@ -142,6 +209,7 @@ final class BeanstalkConnection implements AutoCloseable {
                     return reply;
                 }
                 pending.add(reply);
+                sentAt.add(System.nanoTime());
             }
             try {
                 out.write(command.getBytes(StandardCharsets.US_ASCII));
@@ -150,7 +218,9 @@ final class BeanstalkConnection implements AutoCloseable {
                     out.write(data);
                     out.write(CRLF);
                 }
-                out.flush();
+                if (flush) {
+                    out.flush();
+                }
             } catch (IOException e) {
                 fail(new IOException("connection to beanstalkd at " + address + " lost: " + e.getMessage(), e));
             }
@@ -173,7 +243,7 @@ final class BeanstalkConnection implements AutoCloseable {
 
     /** @return the future of the new job's id; fails with a {@link ProtocolException} unless {@code INSERTED} */
     CompletableFuture<Long> put(long priority, long delay, long ttr, byte[] body) {
-        return send("put " + priority + " " + delay + " " + ttr + " " + body.length, body).thenApply(r -> {
+        return sendSoon("put " + priority + " " + delay + " " + ttr + " " + body.length, body).thenApply(r -> {
             if (!r.status().equals("INSERTED")) {
                 throw new java.util.concurrent.CompletionException(new ProtocolException(r.status(),
                         "beanstalkd did not store the job: " + r));
@@ -239,6 +309,9 @@ final class BeanstalkConnection implements AutoCloseable {
      * closed.
      */
     Reply await(CompletableFuture<Reply> reply, long timeoutMillis) throws IOException {
+        if (!readerThread) {
+            readUntil(reply, timeoutMillis);
+        }
         try {
             return reply.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -252,6 +325,53 @@ final class BeanstalkConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for beanstalkd at " + address);
+        }
+    }
+
+    /**
+     * @param nanos how long an answer may take
+     * @return whether the oldest command still unanswered was sent longer ago than that (for a connection that sends
+     *         no waiting {@code reserve}: one sweep replaces a timer per command)
+     */
+    boolean overdue(long nanos) {
+        Long oldest;
+        synchronized (pending) {
+            oldest = sentAt.peek();
+        }
+        return oldest != null && System.nanoTime() - oldest > nanos;
+    }
+
+    /** Fails every pending reply and closes the connection, saying why. */
+    void abandon(String why) {
+        fail(new IOException("connection to beanstalkd at " + address + " abandoned: " + why));
+    }
+
+    /**
+     * Without a reader thread, the one thread that uses the connection reads the replies itself: no hand-over
+     * between threads for each answer.
+     */
+    private void readUntil(CompletableFuture<Reply> reply, long timeoutMillis) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        try {
+            while (!reply.isDone()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new java.net.SocketTimeoutException();
+                }
+                if (position == limit) {
+                    socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                }
+                if (!readOne()) {
+                    return;
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            IOException late = new IOException("beanstalkd at " + address + " did not answer within "
+                    + timeoutMillis + " ms");
+            fail(late);
+            throw late;
+        } catch (IOException | RuntimeException e) {
+            lostWhileReading(e);
         }
     }
 
@@ -287,6 +407,25 @@ final class BeanstalkConnection implements AutoCloseable {
     private void readReplies() {
         try {
             while (closed == null) {
+                if (!readOne()) {
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            lostWhileReading(e);
+        }
+    }
+
+    private void lostWhileReading(Exception e) {
+        fail(e instanceof IOException && closed == null
+                ? new IOException("connection to beanstalkd at " + address + " lost: " + e.getMessage(), e)
+                : new IOException("connection to beanstalkd at " + address + " lost: " + e, e));
+    }
+
+    /** Reads one reply and completes the oldest pending command with it; {@code false} when closed meanwhile. */
+    private boolean readOne() throws IOException {
+        {
+            {
                 String line = readLine();
                 String[] words = line.split(" ");
                 String[] args = java.util.Arrays.copyOfRange(words, 1, words.length);
@@ -298,39 +437,64 @@ final class BeanstalkConnection implements AutoCloseable {
                 CompletableFuture<Reply> next;
                 synchronized (pending) {
                     if (closed != null) {
-                        return; // closed meanwhile: every pending reply fails, none completes after close()
+                        return false; // closed meanwhile: every pending reply fails, none completes after close()
                     }
                     next = pending.poll();
+                    sentAt.poll();
                 }
                 if (next == null) {
                     throw new IOException("beanstalkd at " + address + " sent '" + line + "' to no command");
                 }
                 next.complete(new Reply(status, args, data));
+                return true;
             }
-        } catch (IOException | RuntimeException e) {
-            fail(e instanceof IOException && closed == null
-                    ? new IOException("connection to beanstalkd at " + address + " lost: " + e.getMessage(), e)
-                    : new IOException("connection to beanstalkd at " + address + " lost: " + e, e));
         }
     }
 
+    // the reader thread's own buffer: BufferedInputStream would take a lock for every byte
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+
+    private void fill() throws IOException {
+        if (position == limit) {
+            position = 0;
+            limit = 0;
+        }
+        if (limit == buffer.length) { // a partial line or block at the end: move it to the front
+            System.arraycopy(buffer, position, buffer, 0, limit - position);
+            limit -= position;
+            position = 0;
+        }
+        int n = in.read(buffer, limit, buffer.length - limit);
+        if (n < 0) {
+            throw new EOFException("closed by the server");
+        }
+        limit += n;
+    }
+
     private String readLine() throws IOException {
-        StringBuilder line = new StringBuilder(32);
+        int scanned = position;
         while (true) {
-            int b = in.read();
-            if (b < 0) {
-                throw new EOFException("closed by the server");
-            }
-            if (b == '\r') {
-                if (in.read() != '\n') {
-                    throw new IOException("a reply line not ended by CRLF");
+            for (; scanned < limit; scanned++) {
+                if (buffer[scanned] == '\r') {
+                    if (scanned + 1 >= limit) {
+                        break; // the '\n' is still to come
+                    }
+                    if (buffer[scanned + 1] != '\n') {
+                        throw new IOException("a reply line not ended by CRLF");
+                    }
+                    String line = new String(buffer, position, scanned - position, StandardCharsets.US_ASCII);
+                    position = scanned + 2;
+                    return line;
                 }
-                return line.toString();
+                if (scanned - position >= MAX_LINE) {
+                    throw new IOException("a reply line longer than " + MAX_LINE + " bytes");
+                }
             }
-            if (line.length() >= MAX_LINE) {
-                throw new IOException("a reply line longer than " + MAX_LINE + " bytes");
-            }
-            line.append((char) b);
+            int offset = scanned - position;
+            fill();
+            scanned = position + offset;
         }
     }
 
@@ -341,10 +505,27 @@ final class BeanstalkConnection implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IOException("a data length that is not a number: " + length);
         }
-        byte[] data = in.readNBytes(n);
-        if (data.length != n || in.read() != '\r' || in.read() != '\n') {
-            throw new EOFException("the server's data block ended early");
+        if (n < 0) {
+            throw new IOException("a negative data length: " + length);
         }
+        byte[] data = new byte[n];
+        int copied = 0;
+        while (copied < n) {
+            if (position == limit) {
+                fill();
+            }
+            int chunk = Math.min(n - copied, limit - position);
+            System.arraycopy(buffer, position, data, copied, chunk);
+            position += chunk;
+            copied += chunk;
+        }
+        while (limit - position < 2) {
+            fill();
+        }
+        if (buffer[position] != '\r' || buffer[position + 1] != '\n') {
+            throw new IOException("a data block not ended by CRLF");
+        }
+        position += 2;
         return data;
     }
 
@@ -363,6 +544,7 @@ final class BeanstalkConnection implements AutoCloseable {
             CompletableFuture<Reply> next;
             synchronized (pending) {
                 next = pending.poll();
+                sentAt.poll();
             }
             if (next == null) {
                 return;

@@ -33,7 +33,7 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
     private final PipelineOptions options;
     private final ConnectionSettings settings;
     private final Producer producer;
-    private final org.osgijobs.driver.beanstalk.internal.Consumer consumer;
+    private final List<org.osgijobs.driver.beanstalk.internal.Consumer> consumers;
     private final Consumer<BeanstalkDriver> onStopped;
     private volatile boolean stopped;
 
@@ -47,12 +47,18 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
         this.settings = settings;
         this.onStopped = onStopped;
         this.producer = new Producer(this.pipeline, settings, options.tube, options.timeoutSeconds);
-        this.consumer = new org.osgijobs.driver.beanstalk.internal.Consumer(options, settings, queue, this);
+        List<org.osgijobs.driver.beanstalk.internal.Consumer> built = new java.util.ArrayList<>();
+        for (int i = 0; i < options.consumers; i++) {
+            // the pipeline's prefetch shared out: the first ones take the remainder
+            int share = options.prefetch / options.consumers + (i < options.prefetch % options.consumers ? 1 : 0);
+            built.add(new org.osgijobs.driver.beanstalk.internal.Consumer(options, settings, queue, this, i, share));
+        }
+        this.consumers = List.copyOf(built);
     }
 
     /** Starts the consumer thread, which connects in the background (and reserves once the pipeline runs). */
     void start() {
-        consumer.start();
+        consumers.forEach(org.osgijobs.driver.beanstalk.internal.Consumer::start);
     }
 
     String pipeline() {
@@ -71,32 +77,32 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
         }
         long priority = message.priority() > 0 ? message.priority() : options.priority;
         byte[] body = WireFormat.encode(message, pipeline, priority, message.delay(), message.headers());
-        return producer.put(options.tubePriority, message.delay(), settings.ttrSeconds, body, describe(message))
+        return producer.put(options.tubePriority, message.delay(), settings.ttrSeconds, body, message)
                 .thenApply(id -> null);
     }
 
     @Override
     public CompletableFuture<Long> putCopy(BeanstalkJob job, Map<String, List<String>> headers, int delay) {
         byte[] body = WireFormat.encode(job.context(), pipeline, job.priority(), delay, headers);
-        return producer.put(options.tubePriority, delay, settings.ttrSeconds, body, job.toString());
+        return producer.put(options.tubePriority, delay, settings.ttrSeconds, body, job.context());
     }
 
     @Override
     public void run(Pipeline p) {
         checkName(p.name());
-        consumer.consume("run");
+        consumers.forEach(c -> c.consume("run"));
     }
 
     @Override
     public void resume(String name) {
         checkName(name);
-        consumer.consume("resume");
+        consumers.forEach(c -> c.consume("resume"));
     }
 
     @Override
     public void pause(String name) {
         checkName(name);
-        consumer.pause();
+        consumers.forEach(org.osgijobs.driver.beanstalk.internal.Consumer::pause);
     }
 
     @Override
@@ -105,7 +111,9 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
             return List.of();
         }
         stopped = true;
-        consumer.stop(Math.min(SETTLE_GRACE_MILLIS, options.timeoutSeconds * 1000L));
+        long grace = Math.min(SETTLE_GRACE_MILLIS, options.timeoutSeconds * 1000L);
+        consumers.forEach(c -> c.beginStop(grace)); // all at once, then wait for each
+        consumers.forEach(c -> c.awaitStop(grace));
         producer.close();
         onStopped.accept(this);
         LOG.debug("pipeline '{}' stopped", pipeline);
@@ -114,10 +122,17 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
 
     @Override
     public State state() {
-        String error = consumer.error();
+        String error = null;
+        long held = 0;
+        boolean allUp = true;
+        for (org.osgijobs.driver.beanstalk.internal.Consumer c : consumers) {
+            error = error == null ? c.error() : error;
+            held += c.reserved();
+            allUp &= c.consuming() && c.connected();
+        }
         long ready = 0;
         long delayed = 0;
-        long reserved = consumer.reserved();
+        long reserved = held;
         if (!stopped) {
             try {
                 Map<String, String> stats = producer.statsTube();
@@ -132,7 +147,7 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
             }
         }
         return State.builder(pipeline).driver(NAME).queue(options.tube).active(ready).delayed(delayed)
-                .reserved(reserved).ready(!stopped && consumer.consuming() && consumer.connected())
+                .reserved(reserved).ready(!stopped && allUp)
                 .priority(options.priority).errorMessage(error == null ? "" : error).build();
     }
 

@@ -71,12 +71,20 @@ final class Consumer {
     /** The connection while a reserve waits on the server (holding no job): stop closes it to end the wait. */
     private volatile BeanstalkConnection reserving;
 
-    Consumer(PipelineOptions options, ConnectionSettings settings, Queue queue, Host host) {
+    /** The most jobs this consumer holds reserved: its share of the pipeline's {@code prefetch}. */
+    private final int prefetch;
+
+    /**
+     * @param index    this consumer's number among the pipeline's (names its threads)
+     * @param prefetch its share of the pipeline's {@code prefetch}
+     */
+    Consumer(PipelineOptions options, ConnectionSettings settings, Queue queue, Host host, int index, int prefetch) {
+        this.prefetch = prefetch;
         this.options = options;
         this.settings = settings;
         this.queue = queue;
         this.host = host;
-        this.thread = new NamedThreads("beanstalk-" + options.pipeline + "-consumer").newThread(this::loop);
+        this.thread = new NamedThreads("beanstalk-" + options.pipeline + "-consumer-" + index).newThread(this::loop);
     }
 
     void start() {
@@ -117,6 +125,12 @@ final class Consumer {
      * the connection closes (beanstalkd then puts back what this runtime still held).
      */
     void stop(long graceMillis) {
+        beginStop(graceMillis);
+        awaitStop(graceMillis);
+    }
+
+    /** The first half of {@link #stop(long)}: asks the thread to stop, without waiting. */
+    void beginStop(long graceMillis) {
         stopDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
         synchronized (this) {
             mode = mode.stop();
@@ -126,6 +140,10 @@ final class Consumer {
         if (waiting != null) {
             waiting.close(); // a reserve that waits on the server holds no job of ours: nothing goes back
         }
+    }
+
+    /** The second half of {@link #stop(long)}: waits for the thread to end. */
+    void awaitStop(long graceMillis) {
         try {
             thread.join(graceMillis + 2000);
         } catch (InterruptedException e) {
@@ -239,7 +257,7 @@ final class Consumer {
             return;
         }
         Command first = null;
-        if (held.size() >= options.prefetch) {
+        if (held.size() >= prefetch) {
             // full: wait for a settlement, then send it together with the reserves for the room it makes
             first = commands.poll(Math.max(1, Math.min(1000, millisToNextTouch())), TimeUnit.MILLISECONDS);
             if (first == null) {
@@ -280,7 +298,7 @@ final class Consumer {
     private void pollSeveral(Command first) throws IOException, InterruptedException {
         // the settlements waiting and the reserves travel together: one round trip for both
         Sent sent = sendCommands(first);
-        int room = options.prefetch - held.size();
+        int room = prefetch - held.size();
         List<CompletableFuture<BeanstalkConnection.Reply>> replies = new ArrayList<>(room);
         for (int i = 0; i < room; i++) {
             replies.add(connection.send("reserve-with-timeout 0", null));
@@ -488,9 +506,9 @@ final class Consumer {
 
     private void connect() throws InterruptedException {
         try {
-            BeanstalkConnection c = BeanstalkConnection.open(settings.host, settings.port,
-                    (int) Math.min(10_000, options.timeoutSeconds * 1000L),
-                    "beanstalk-" + options.pipeline + "-consumer-reader");
+            // this thread alone uses the connection: it reads the answers itself
+            BeanstalkConnection c = BeanstalkConnection.openForOneThread(settings.host, settings.port,
+                    (int) Math.min(10_000, options.timeoutSeconds * 1000L));
             try {
                 c.watchOnly(options.tube, options.timeoutSeconds * 1000L);
             } catch (IOException e) {

@@ -44,7 +44,8 @@ final class ItemCodec {
     // ---- writing --------------------------------------------------------------------------------------------
 
     static byte[] encode(WireItem item) {
-        GobOutput value = new GobOutput(32 + item.payload().length);
+        byte[] payload = item.payload();
+        GobOutput value = new GobOutput(64 + payload.length);
         value.sint(ITEM_ID);
         int field = -1;
         if (!item.job().isEmpty()) {
@@ -55,7 +56,6 @@ final class ItemCodec {
             delta(value, field, 1).string(item.ident());
             field = 1;
         }
-        byte[] payload = item.payload();
         if (payload.length > 0) {
             delta(value, field, 2).bytes(payload);
             field = 2;

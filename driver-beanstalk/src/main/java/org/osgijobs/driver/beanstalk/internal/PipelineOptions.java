@@ -15,6 +15,10 @@ final class PipelineOptions {
     /** Accepted by RoadRunner's schema and unused by its driver; here the most jobs one runtime holds reserved. */
     static final String PREFETCH = "prefetch";
     static final String TIMEOUT = "timeout";
+    /** Not RoadRunner's: connections reserving for this pipeline in one runtime, each with its own thread. */
+    static final String CONSUMERS = "consumers";
+    static final int DEFAULT_CONSUMERS = 1;
+    static final int MAX_CONSUMERS = 64;
 
     static final String DEFAULT_TUBE = "default";
     static final long DEFAULT_TUBE_PRIORITY = 1;
@@ -31,6 +35,7 @@ final class PipelineOptions {
     final int reserveTimeoutSeconds;
     final int prefetch;
     final int timeoutSeconds;
+    final int consumers;
 
     private PipelineOptions(Pipeline p) {
         pipeline = p.name();
@@ -50,6 +55,14 @@ final class PipelineOptions {
             throw p.bad(PREFETCH, String.valueOf(prefetch), "a number above 0");
         }
         timeoutSeconds = seconds(p, TIMEOUT, DEFAULT_TIMEOUT, 1);
+        consumers = p.getInt(CONSUMERS, DEFAULT_CONSUMERS);
+        if (consumers < 1 || consumers > MAX_CONSUMERS) {
+            throw p.bad(CONSUMERS, String.valueOf(consumers), "a number from 1 to " + MAX_CONSUMERS);
+        }
+        if (prefetch < consumers) {
+            throw p.bad(PREFETCH, String.valueOf(prefetch), "at least '" + CONSUMERS + "' (" + consumers
+                    + "): each consumer holds at least one job");
+        }
     }
 
     /**

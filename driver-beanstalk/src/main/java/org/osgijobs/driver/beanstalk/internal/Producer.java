@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -22,7 +21,9 @@ final class Producer {
     private final ConnectionSettings settings;
     private final String tube;
     private final int timeoutSeconds;
-    private final ExecutorService connector;
+    private final java.util.concurrent.ScheduledExecutorService connector;
+    /** Writes the buffered puts to the socket: one write for all the puts sent meanwhile. */
+    private final java.util.concurrent.ExecutorService flusher;
     private final AtomicReference<CompletableFuture<BeanstalkConnection>> current = new AtomicReference<>();
     private volatile boolean closed;
     /** Puts sent and not yet answered: closing waits for them. */
@@ -33,8 +34,12 @@ final class Producer {
         this.settings = settings;
         this.tube = tube;
         this.timeoutSeconds = timeoutSeconds;
-        this.connector = java.util.concurrent.Executors.newSingleThreadExecutor(
+        this.connector = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 new NamedThreads("beanstalk-" + pipeline + "-producer"));
+        this.flusher = java.util.concurrent.Executors.newSingleThreadExecutor(
+                new NamedThreads("beanstalk-" + pipeline + "-producer-flusher"));
+        // one sweep for the answers of all puts, instead of a timer per put
+        connector.scheduleWithFixedDelay(this::abandonIfLate, 250, 250, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -42,7 +47,7 @@ final class Producer {
      *
      * @return the new job's id once beanstalkd answered {@code INSERTED}; else fails with a {@link JobsException}
      */
-    CompletableFuture<Long> put(long priority, long delay, long ttr, byte[] body, String what) {
+    CompletableFuture<Long> put(long priority, long delay, long ttr, byte[] body, org.osgijobs.api.Message what) {
         CompletableFuture<BeanstalkConnection> connecting = connection();
         CompletableFuture<Long> stored;
         if (connecting.isDone() && !connecting.isCompletedExceptionally()) {
@@ -57,17 +62,25 @@ final class Producer {
             if (error == null) {
                 return id;
             }
-            throw new CompletionException(failure(what, unwrap(error)));
+            // described only on failure: a string per push costs more than the push's own work here
+            throw new CompletionException(failure("job '" + what.name() + "' (" + what.id() + ")", unwrap(error)));
         });
     }
 
-    private CompletableFuture<Long> putOn(BeanstalkConnection c, long priority, long delay, long ttr, byte[] body) {
-        return c.put(priority, delay, ttr, body).orTimeout(timeoutSeconds, TimeUnit.SECONDS)
-                .whenComplete((id, error) -> {
-                    if (unwrap(error) instanceof TimeoutException) {
-                        c.close(); // the answers are out of step from now on
-                    }
-                });
+    private static CompletableFuture<Long> putOn(BeanstalkConnection c, long priority, long delay, long ttr,
+            byte[] body) {
+        return c.put(priority, delay, ttr, body);
+    }
+
+    /** On the producer's thread: a put unanswered for longer than the timeout fails them all (and reconnects). */
+    private void abandonIfLate() {
+        CompletableFuture<BeanstalkConnection> c = current.get();
+        if (c != null && c.isDone() && !c.isCompletedExceptionally()) {
+            BeanstalkConnection connection = c.join();
+            if (connection.overdue(TimeUnit.SECONDS.toNanos(timeoutSeconds))) {
+                connection.abandon("no answer to a put within " + timeoutSeconds + " s (timeout)");
+            }
+        }
     }
 
     /** @return the tube's statistics from the server */
@@ -102,6 +115,7 @@ final class Producer {
             c.thenAccept(BeanstalkConnection::close);
         }
         connector.shutdownNow();
+        flusher.shutdown();
     }
 
     private CompletableFuture<BeanstalkConnection> connection() {
@@ -131,7 +145,7 @@ final class Producer {
         BeanstalkConnection c = null;
         try {
             c = BeanstalkConnection.open(settings.host, settings.port, Math.min(timeoutSeconds, 10) * 1000,
-                    "beanstalk-" + pipeline + "-producer-reader");
+                    "beanstalk-" + pipeline + "-producer-reader", flusher);
             c.use(tube, timeoutSeconds * 1000L);
             next.complete(c);
         } catch (IOException | RuntimeException e) {

@@ -45,11 +45,13 @@ public class BeanstalkScaleOutTest {
         Map<String, Object> o = fx.options("p", "prefetch", "20");
         SharedTestQueue qa = new SharedTestQueue("p");
         SharedTestQueue qb = new SharedTestQueue("p");
-        BeanstalkDriver a = fx.driver(qa, o);
+        Map<String, Object> twoConsumers = new java.util.LinkedHashMap<>(o);
+        twoConsumers.put("consumers", "2"); // runtime A reserves on two connections
+        BeanstalkDriver a = fx.driver(qa, twoConsumers);
         BeanstalkDriver b = fx.driver(qb, o);
         Ledger ledger = new Ledger("scale-out");
         try (Workers wa = new Workers(qa, 2, ledger); Workers wb = new Workers(qb, 2, ledger)) {
-            a.run(Pipeline.of(o));
+            a.run(Pipeline.of(twoConsumers));
             b.run(Pipeline.of(o));
             push(a, "s", 1000, ledger);
             ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));

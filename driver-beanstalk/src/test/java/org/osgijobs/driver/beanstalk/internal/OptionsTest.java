@@ -32,6 +32,7 @@ public class OptionsTest {
         assertEquals(5, o.reserveTimeoutSeconds);
         assertEquals(10, o.priority);
         assertEquals(10, o.prefetch);
+        assertEquals(1, o.consumers);
         ConnectionSettings s = ConnectionSettings.of(Map.of());
         assertEquals("tcp://127.0.0.1:11300", s.toString());
         assertEquals(30, s.ttrSeconds);
@@ -58,7 +59,7 @@ public class OptionsTest {
     public void badPipelineOptionsAreNamed() {
         String[][] bad = { { "tube", "-starts-with-dash" }, { "tube", "has space" }, { "tube_priority", "-1" },
                 { "tube_priority", "4294967296" }, { "reserve_timeout", "soon" }, { "prefetch", "0" },
-                { "priority", "high" }, { "timeout", "0" } };
+                { "priority", "high" }, { "timeout", "0" }, { "consumers", "0" }, { "consumers", "65" } };
         for (String[] b : bad) {
             try {
                 PipelineOptions.of(pipeline(b[0], b[1]));
