@@ -66,7 +66,7 @@ final class BeanstalkScenario implements Scenario {
             framework.declare(Map.of(Jobs.OPTION_NAME, PIPELINE, Jobs.OPTION_DRIVER, "beanstalk",
                     "tube", "osgijobs-bench-runtime-" + suffix, "reserve_timeout", "1",
                     // as many reserving connections as the baseline has
-                    "consumers", Integer.toString(WORKERS)));
+                    "reserve_connections", Integer.toString(WORKERS)));
             framework.jobs().resume(PIPELINE);
             int workers = WorkerThreads.await(WORKERS, 10);
 

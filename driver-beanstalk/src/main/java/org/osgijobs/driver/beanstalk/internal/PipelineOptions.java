@@ -16,7 +16,7 @@ final class PipelineOptions {
     static final String PREFETCH = "prefetch";
     static final String TIMEOUT = "timeout";
     /** Not RoadRunner's: connections reserving for this pipeline in one runtime, each with its own thread. */
-    static final String CONSUMERS = "consumers";
+    static final String CONSUMERS = "reserve_connections";
     static final int DEFAULT_CONSUMERS = 1;
     static final int MAX_CONSUMERS = 64;
 

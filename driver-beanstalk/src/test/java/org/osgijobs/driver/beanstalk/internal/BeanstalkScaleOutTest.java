@@ -46,7 +46,7 @@ public class BeanstalkScaleOutTest {
         SharedTestQueue qa = new SharedTestQueue("p");
         SharedTestQueue qb = new SharedTestQueue("p");
         Map<String, Object> twoConsumers = new java.util.LinkedHashMap<>(o);
-        twoConsumers.put("consumers", "2"); // runtime A reserves on two connections
+        twoConsumers.put("reserve_connections", "2"); // runtime A reserves on two connections
         BeanstalkDriver a = fx.driver(qa, twoConsumers);
         BeanstalkDriver b = fx.driver(qb, o);
         Ledger ledger = new Ledger("scale-out");

@@ -59,7 +59,7 @@ public class OptionsTest {
     public void badPipelineOptionsAreNamed() {
         String[][] bad = { { "tube", "-starts-with-dash" }, { "tube", "has space" }, { "tube_priority", "-1" },
                 { "tube_priority", "4294967296" }, { "reserve_timeout", "soon" }, { "prefetch", "0" },
-                { "priority", "high" }, { "timeout", "0" }, { "consumers", "0" }, { "consumers", "65" } };
+                { "priority", "high" }, { "timeout", "0" }, { "reserve_connections", "0" }, { "reserve_connections", "65" } };
         for (String[] b : bad) {
             try {
                 PipelineOptions.of(pipeline(b[0], b[1]));
