@@ -86,12 +86,15 @@ final class Producer {
     /** @return the tube's statistics from the server */
     Map<String, String> statsTube() throws IOException {
         try {
-            return connection().get(timeoutSeconds, TimeUnit.SECONDS).statsTube(tube, timeoutSeconds * 1000L);
+            // a state read waits for a connection a few seconds at most: an unreachable server is a state too
+            int connectWait = Math.min(timeoutSeconds, 5);
+            return connection().get(connectWait, TimeUnit.SECONDS).statsTube(tube, timeoutSeconds * 1000L);
         } catch (java.util.concurrent.ExecutionException e) {
             Throwable cause = unwrap(e);
             throw cause instanceof IOException ? (IOException) cause : new IOException(cause.getMessage(), cause);
         } catch (TimeoutException e) {
-            throw new IOException("no connection to beanstalkd at " + settings + " within " + timeoutSeconds + " s");
+            throw new IOException("no connection to beanstalkd at " + settings + " within "
+                    + Math.min(timeoutSeconds, 5) + " s");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException();
