@@ -32,7 +32,7 @@ final class Consumer {
     private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
     static final long MAX_BACKOFF_MILLIS = 5000;
     /** How long the thread waits for a settlement before it asks the server again for a job, while it holds jobs. */
-    private static final long POLL_MILLIS = 50;
+    private static final long POLL_MILLIS = 10;
 
     /** What the consumer needs from its driver. */
     interface Host {
