@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,51 @@ public class BeanstalkScaleOutTest {
             ledger.assertDuplicatesAtMost(0, "no fault: every job runs once");
             assertEquals(1000, wa.runs() + wb.runs());
             assertTrue("both runtimes took jobs: A " + wa.runs() + ", B " + wb.runs(), wa.runs() > 0 && wb.runs() > 0);
+        }
+    }
+
+    /**
+     * A runtime that stops answering without closing its connections (SIGSTOP, a long pause): its jobs' TTR runs out
+     * and beanstalkd gives them to the other runtime. beanstalkd 1.12 times out only the first job of a silent
+     * connection (the others stay reserved until the connection shows life or closes; see the README), so the test
+     * then lets the frozen runtime die, as a stopped process eventually does, and counts every job.
+     */
+    @Test
+    public void aFrozenRuntimesJobsComeBackAfterTheirTtrAndWhenItDies() throws Exception {
+        Map<String, Object> o = fx.options("p", "prefetch", "10");
+        Ledger ledger = new Ledger("a runtime freezes, then dies");
+        try (FreezingProxy proxy = new FreezingProxy(BeanstalkFixture.PORT)) {
+            SharedTestQueue qa = new SharedTestQueue("p");
+            SharedTestQueue qb = new SharedTestQueue("p");
+            BeanstalkDriver a = fx.driver(qa, ConnectionSettings.of("127.0.0.1", proxy.port(), 2), o);
+            BeanstalkDriver b = fx.driver(qb, ConnectionSettings.of("127.0.0.1", BeanstalkFixture.PORT, 2), o);
+            CountDownLatch aHasWork = new CountDownLatch(10);
+            // A's worker takes jobs and hangs on them; then A's whole process stops answering
+            try (Workers wa = new Workers(qa, 1, job -> aHasWork.countDown())) {
+                a.run(Pipeline.of(o));
+                push(b, "f", 200, ledger);
+                assertTrue("A got jobs", aHasWork.await(30, TimeUnit.SECONDS));
+                proxy.freeze(); // no touch reaches beanstalkd, the connections stay open
+                Set<String> onA = Set.copyOf(wa.seen().keySet());
+                for (String id : onA) {
+                    ledger.ran(id); // ran (in part) on A, never deleted
+                }
+                try (Workers wb = new Workers(qb, 2, ledger)) {
+                    b.run(Pipeline.of(o));
+                    Poll.until("a job of the frozen runtime runs on the other after its TTR", Duration.ofSeconds(20),
+                            Duration.ofMillis(20), () -> onA.stream().anyMatch(id -> wb.count(id) > 0),
+                            ledger::summary);
+                    proxy.close(); // the frozen runtime dies: its connections close
+                    ledger.awaitAllAcceptedRan(Duration.ofSeconds(30));
+                    Poll.until("every job settled by B", Duration.ofSeconds(30), Duration.ofMillis(50),
+                            () -> wb.runs() >= 200, () -> ledger.summary() + "; B ran " + wb.runs() + "; tube "
+                                    + fx.stats((String) o.get("tube")));
+                    System.out.printf("runtime frozen with %d jobs taken: %s%n", wa.runs(), ledger.summary());
+                    ledger.assertNoneLost();
+                    ledger.assertDuplicatesAtMost(10, "only what the frozen runtime held runs twice: at most its"
+                            + " prefetch of 10");
+                }
+            }
         }
     }
 
