@@ -18,12 +18,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The driver of one beanstalk pipeline: one tube, a {@link Producer} connection that puts jobs, and a
- * {@link org.osgijobs.driver.beanstalk.internal.Consumer} connection that reserves them (the protocol ties a reserved
+ * {@link Reserver} connection that reserves them (the protocol ties a reserved
  * job to the connection that reserved it). Jobs are put with the pipeline's {@code tube_priority} as beanstalkd
  * priority, the job's delay, and the {@code jobs.beanstalk} {@code timeout} as TTR; the job's own priority travels
  * in the gob item and orders it in the runtime's queue.
  */
-final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.internal.Consumer.Host {
+final class BeanstalkDriver implements Driver, Reserver.Host {
     private static final Logger LOG = LoggerFactory.getLogger(BeanstalkDriver.class);
     static final String NAME = "beanstalk";
     /** Grace for settlements still in flight at stop (the runtime already waited for running jobs). */
@@ -33,7 +33,7 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
     private final PipelineOptions options;
     private final ConnectionSettings settings;
     private final Producer producer;
-    private final List<org.osgijobs.driver.beanstalk.internal.Consumer> consumers;
+    private final List<Reserver> reservers;
     private final Consumer<BeanstalkDriver> onStopped;
     private volatile boolean stopped;
 
@@ -47,18 +47,18 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
         this.settings = settings;
         this.onStopped = onStopped;
         this.producer = new Producer(this.pipeline, settings, options.tube, options.timeoutSeconds);
-        List<org.osgijobs.driver.beanstalk.internal.Consumer> built = new java.util.ArrayList<>();
-        for (int i = 0; i < options.consumers; i++) {
+        List<Reserver> built = new java.util.ArrayList<>();
+        for (int i = 0; i < options.reserveConnections; i++) {
             // the pipeline's prefetch shared out: the first ones take the remainder
-            int share = options.prefetch / options.consumers + (i < options.prefetch % options.consumers ? 1 : 0);
-            built.add(new org.osgijobs.driver.beanstalk.internal.Consumer(options, settings, queue, this, i, share));
+            int share = options.prefetch / options.reserveConnections + (i < options.prefetch % options.reserveConnections ? 1 : 0);
+            built.add(new Reserver(options, settings, queue, this, i, share));
         }
-        this.consumers = List.copyOf(built);
+        this.reservers = List.copyOf(built);
     }
 
     /** Starts the consumer thread, which connects in the background (and reserves once the pipeline runs). */
     void start() {
-        consumers.forEach(org.osgijobs.driver.beanstalk.internal.Consumer::start);
+        reservers.forEach(Reserver::start);
     }
 
     String pipeline() {
@@ -90,19 +90,19 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
     @Override
     public void run(Pipeline p) {
         checkName(p.name());
-        consumers.forEach(c -> c.consume("run"));
+        reservers.forEach(c -> c.consume("run"));
     }
 
     @Override
     public void resume(String name) {
         checkName(name);
-        consumers.forEach(c -> c.consume("resume"));
+        reservers.forEach(c -> c.consume("resume"));
     }
 
     @Override
     public void pause(String name) {
         checkName(name);
-        consumers.forEach(org.osgijobs.driver.beanstalk.internal.Consumer::pause);
+        reservers.forEach(Reserver::pause);
     }
 
     @Override
@@ -112,8 +112,8 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
         }
         stopped = true;
         long grace = Math.min(SETTLE_GRACE_MILLIS, options.timeoutSeconds * 1000L);
-        consumers.forEach(c -> c.beginStop(grace)); // all at once, then wait for each
-        consumers.forEach(c -> c.awaitStop(grace));
+        reservers.forEach(c -> c.beginStop(grace)); // all at once, then wait for each
+        reservers.forEach(c -> c.awaitStop(grace));
         producer.close();
         onStopped.accept(this);
         LOG.debug("pipeline '{}' stopped", pipeline);
@@ -125,7 +125,7 @@ final class BeanstalkDriver implements Driver, org.osgijobs.driver.beanstalk.int
         String error = null;
         long held = 0;
         boolean allUp = true;
-        for (org.osgijobs.driver.beanstalk.internal.Consumer c : consumers) {
+        for (Reserver c : reservers) {
             error = error == null ? c.error() : error;
             held += c.reserved();
             allUp &= c.consuming() && c.connected();

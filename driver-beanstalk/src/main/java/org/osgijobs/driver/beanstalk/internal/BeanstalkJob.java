@@ -11,14 +11,14 @@ import org.osgijobs.api.driver.Settlement;
 
 /**
  * One reserved beanstalkd job as a job of the runtime. It belongs to the consumer connection that reserved it (only
- * that connection may delete, release or touch it); settling goes to the {@link Consumer}. Only the first settlement
+ * that connection may delete, release or touch it); settling goes to the {@link Reserver}. Only the first settlement
  * counts, later ones answer {@link Custody#DONE}.
  */
 final class BeanstalkJob implements Job {
     private final WireFormat.Decoded decoded;
     private final String pipeline;
     final long beanstalkId;
-    final Consumer owner;
+    final Reserver owner;
     /** The consumer connection's number when the job was reserved: a job of an earlier one is the server's again. */
     final long connection;
     private final AtomicBoolean settled = new AtomicBoolean();
@@ -26,7 +26,7 @@ final class BeanstalkJob implements Job {
     /** When the consumer touches the job next (System.nanoTime()); the consumer thread's own. */
     long touchAt;
 
-    BeanstalkJob(WireFormat.Decoded decoded, String pipeline, long beanstalkId, Consumer owner, long connection) {
+    BeanstalkJob(WireFormat.Decoded decoded, String pipeline, long beanstalkId, Reserver owner, long connection) {
         this.decoded = decoded;
         this.pipeline = pipeline;
         this.beanstalkId = beanstalkId;

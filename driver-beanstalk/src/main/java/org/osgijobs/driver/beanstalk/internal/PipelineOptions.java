@@ -16,9 +16,9 @@ final class PipelineOptions {
     static final String PREFETCH = "prefetch";
     static final String TIMEOUT = "timeout";
     /** Not RoadRunner's: connections reserving for this pipeline in one runtime, each with its own thread. */
-    static final String CONSUMERS = "reserve_connections";
-    static final int DEFAULT_CONSUMERS = 1;
-    static final int MAX_CONSUMERS = 64;
+    static final String RESERVE_CONNECTIONS = "reserve_connections";
+    static final int DEFAULT_RESERVE_CONNECTIONS = 1;
+    static final int MAX_RESERVE_CONNECTIONS = 64;
 
     static final String DEFAULT_TUBE = "default";
     static final long DEFAULT_TUBE_PRIORITY = 1;
@@ -35,7 +35,7 @@ final class PipelineOptions {
     final int reserveTimeoutSeconds;
     final int prefetch;
     final int timeoutSeconds;
-    final int consumers;
+    final int reserveConnections;
 
     private PipelineOptions(Pipeline p) {
         pipeline = p.name();
@@ -55,13 +55,14 @@ final class PipelineOptions {
             throw p.bad(PREFETCH, String.valueOf(prefetch), "a number above 0");
         }
         timeoutSeconds = seconds(p, TIMEOUT, DEFAULT_TIMEOUT, 1);
-        consumers = p.getInt(CONSUMERS, DEFAULT_CONSUMERS);
-        if (consumers < 1 || consumers > MAX_CONSUMERS) {
-            throw p.bad(CONSUMERS, String.valueOf(consumers), "a number from 1 to " + MAX_CONSUMERS);
+        reserveConnections = p.getInt(RESERVE_CONNECTIONS, DEFAULT_RESERVE_CONNECTIONS);
+        if (reserveConnections < 1 || reserveConnections > MAX_RESERVE_CONNECTIONS) {
+            throw p.bad(RESERVE_CONNECTIONS, String.valueOf(reserveConnections), "a number from 1 to "
+                    + MAX_RESERVE_CONNECTIONS);
         }
-        if (prefetch < consumers) {
-            throw p.bad(PREFETCH, String.valueOf(prefetch), "at least '" + CONSUMERS + "' (" + consumers
-                    + "): each consumer holds at least one job");
+        if (prefetch < reserveConnections) {
+            throw p.bad(PREFETCH, String.valueOf(prefetch), "at least '" + RESERVE_CONNECTIONS + "' ("
+                    + reserveConnections + "): each reserving connection holds at least one job");
         }
     }
 

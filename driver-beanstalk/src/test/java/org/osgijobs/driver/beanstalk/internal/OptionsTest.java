@@ -32,7 +32,7 @@ public class OptionsTest {
         assertEquals(5, o.reserveTimeoutSeconds);
         assertEquals(10, o.priority);
         assertEquals(10, o.prefetch);
-        assertEquals(1, o.consumers);
+        assertEquals(1, o.reserveConnections);
         ConnectionSettings s = ConnectionSettings.of(Map.of());
         assertEquals("tcp://127.0.0.1:11300", s.toString());
         assertEquals(30, s.ttrSeconds);

@@ -28,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * into the tube: the jobs still in the runtime's queue are withdrawn, a running job's settlement answers
  * {@link Custody#BROKER}, and the thread connects again with a growing pause (up to {@link #MAX_BACKOFF_MILLIS}).
  */
-final class Consumer {
-    private static final Logger LOG = LoggerFactory.getLogger(Consumer.class);
+final class Reserver {
+    private static final Logger LOG = LoggerFactory.getLogger(Reserver.class);
     static final long MAX_BACKOFF_MILLIS = 5000;
     /** How long the thread waits for a settlement before it asks the server again for a job, while it holds jobs. */
     private static final long POLL_MILLIS = 10;
 
-    /** What the consumer needs from its driver. */
+    /** What the reserver needs from its driver. */
     interface Host {
         /** Puts a copy of the job with new headers and a delay; completes when beanstalkd stored it. */
         CompletableFuture<Long> putCopy(BeanstalkJob job, Map<String, List<String>> headers, int delay);
@@ -78,7 +78,7 @@ final class Consumer {
      * @param index    this consumer's number among the pipeline's (names its threads)
      * @param prefetch its share of the pipeline's {@code prefetch}
      */
-    Consumer(PipelineOptions options, ConnectionSettings settings, Queue queue, Host host, int index, int prefetch) {
+    Reserver(PipelineOptions options, ConnectionSettings settings, Queue queue, Host host, int index, int prefetch) {
         this.prefetch = prefetch;
         this.options = options;
         this.settings = settings;
