@@ -22,6 +22,8 @@ public class KnownOptionsTest {
                 KnownOptions.unknown("kafka", Set.of("driver", "consumer_options.topics", "group_options.group_id",
                         "producer_options.required_acks", "consumer_properties.fetch.min.bytes", "topic")));
         assertEquals(List.of(), KnownOptions.unknown("jdbc", Set.of("driver", "lease", "poll_interval", "tx_provider")));
+        assertEquals(List.of(), KnownOptions.unknown("beanstalk", Set.of("driver", "tube", "tube_priority",
+                "reserve_timeout", "reserve_connections")));
     }
 
     @Test

@@ -4,7 +4,7 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** The beanstalkd server shared by all beanstalk pipelines: PID {@code jobs.beanstalk}, RoadRunner's {@code beanstalk} section. */
-@ObjectClassDefinition(name = "OSGi Jobs beanstalkd connection",
+@ObjectClassDefinition(id = ConnectionSettings.PID, name = "OSGi Jobs beanstalkd connection",
         description = "The beanstalkd server the beanstalk pipelines use.")
 @interface BeanstalkConnectionConfig {
 
