@@ -15,6 +15,7 @@ final class Scenarios {
                 new MemoryThroughputScenario("memory-mixed", 500_000, JobMix.MIXED),
                 new AmqpScenario(),
                 new NatsScenario(),
+                new SqsScenario(),
                 new FootprintScenario(),
                 new WorkerScalingScenario(),
                 new LocalScenario(LocalFileBaseline.Sync.ALWAYS, 2_000),

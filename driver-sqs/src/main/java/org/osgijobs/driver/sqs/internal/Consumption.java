@@ -45,6 +45,8 @@ final class Consumption {
     /** Receives are retried after 1, 2, 4 s, then every 5 s: a returning server is used again within seconds. */
     static final long MAX_BACKOFF_MILLIS = 5_000;
     static final long IDLE_MILLIS = 500;
+    /** How long a receive waits for more free places in {@code max_messages_in_flight} before asking for fewer. */
+    static final long FILL_MILLIS = 20;
 
     private final String pipeline;
     private final PipelineOptions options;
@@ -148,9 +150,17 @@ final class Consumption {
             } catch (InterruptedException e) {
                 continue;
             }
+            // ask for a full receive when places are about to free up (settled jobs' deletes in flight), rather
+            // than for one message at a time
             int n = 1;
-            while (n < options.prefetch && permits.tryAcquire()) {
-                n++;
+            long fill = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FILL_MILLIS);
+            try {
+                while (n < options.prefetch && permits.tryAcquire(Math.max(0, fill - System.nanoTime()),
+                        TimeUnit.NANOSECONDS)) {
+                    n++;
+                }
+            } catch (InterruptedException e) {
+                Thread.interrupted();
             }
             List<Message> got;
             try {
