@@ -55,9 +55,11 @@ final class ElasticMqProcess implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Starts the server (a quick-starting JVM: C1 only, serial GC) and waits for its port. */
     void start() throws IOException, InterruptedException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-Dconfig.file=" + conf,
+        process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Xshare:auto", "-Dconfig.file=" + conf,
                 "-cp", System.getProperty("elasticmq.lib") + File.separator + "*",
                 "org.osgijobs.ci.elasticmq.ElasticMqMain"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(

@@ -67,7 +67,7 @@ public class SqsDelayTest {
         assertEquals("long", job.id());
         assertEquals("RoadRunner's rr_delay keeps the whole delay", 4, job.context().delay());
         job.settle(Settlement.ack());
-        assertNull("one job, no copy left behind by the hops", queue.poll(3, TimeUnit.SECONDS));
+        assertNull("one job, no copy left behind by the hops", queue.poll(1500, TimeUnit.MILLISECONDS));
         Poll.until("the queue is empty", Duration.ofSeconds(5), Duration.ofMillis(100),
                 () -> d.state().active() + d.state().delayed() + d.state().reserved() == 0, () -> d.state().toString());
     }

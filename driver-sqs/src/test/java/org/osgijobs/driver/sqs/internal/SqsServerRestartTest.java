@@ -77,14 +77,14 @@ public class SqsServerRestartTest {
                 d.run(Pipeline.of(o));
                 producer.start();
                 ledger.phase("before");
-                assertTrue(Poll.eventually(() -> workers.runs() > 200, 30));
+                assertTrue(Poll.eventually(() -> workers.runs() > 100, 30));
                 ledger.phase("server down");
                 server.stop();
                 assertTrue("the outage shows", Poll.eventually(() -> !d.state().errorMessage().isEmpty(), 10));
                 server.start();
                 ledger.phase("after");
                 int before = ledger.acceptedCount();
-                assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 200, 60));
+                assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 100, 60));
                 producing.set(false);
                 producer.join();
                 inFlight.acquire(WINDOW);

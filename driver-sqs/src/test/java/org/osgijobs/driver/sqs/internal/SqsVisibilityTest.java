@@ -39,7 +39,7 @@ public class SqsVisibilityTest {
         assertNull("not delivered again here", queue.poll(6, TimeUnit.SECONDS));
         assertNull("nor to the other runtime", other.poll(10, TimeUnit.MILLISECONDS));
         assertEquals(Custody.DONE, job.settle(Settlement.ack()));
-        assertNull("deleted", other.poll(3, TimeUnit.SECONDS));
+        assertNull("deleted", other.poll(2500, TimeUnit.MILLISECONDS));
         assertNull(queue.poll(10, TimeUnit.MILLISECONDS));
     }
 }
