@@ -188,7 +188,15 @@ final class Consumption {
                     permits.release();
                     continue;
                 }
-                if (!accept(m, g)) {
+                boolean held;
+                try {
+                    held = accept(m, g);
+                } catch (RuntimeException e) {
+                    // never lose the poller to one message: it comes back after its visibility timeout
+                    LOG.error("pipeline '{}': message {} could not be taken in", pipeline, m.messageId(), e);
+                    held = false;
+                }
+                if (!held) {
                     permits.release();
                 }
             }

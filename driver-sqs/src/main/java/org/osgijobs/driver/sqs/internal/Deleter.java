@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
  */
 final class Deleter {
     private static final Logger LOG = LoggerFactory.getLogger(Deleter.class);
-    static final int THREADS = 2;
+    /** One thread: with batches of ten it keeps up with the receives, and it keeps HTTP connections few. */
+    static final int THREADS = 1;
     static final int ATTEMPTS = 3;
 
     private record Pending(String receipt, Runnable after) {
