@@ -235,4 +235,39 @@ public class SqsConsumeTest {
             assertTrue(j.getMessage(), j.getMessage().contains("empty"));
         }
     }
+
+    @Test
+    public void anEntrySqsRefusesFailsOnlyItsOwnPush() throws Exception {
+        Map<String, Object> o = sqs.options("p");
+        SharedTestQueue queue = new SharedTestQueue("p");
+        SqsDriver d = sqs.driver(queue, o);
+        Ledger ledger = new Ledger("one bad entry");
+        List<CompletableFuture<Void>> pushes = new ArrayList<>();
+        for (int round = 0; round < 3; round++) { // in flight together: SendMessageBatch with the bad one inside
+            for (int i = 0; i < 10; i++) {
+                String id = "b" + round + "-" + i;
+                // U+0000 is not a character an SQS message body may contain
+                String payload = i == 4 ? "bad \u0000 body" : "good " + i;
+                pushes.add(ledger.track(id, d.push(Message.builder("work").id(id).payload(payload).pipeline("p")
+                        .build())).toCompletableFuture());
+            }
+        }
+        for (CompletableFuture<Void> p : pushes) {
+            try {
+                p.get(20, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                assertEquals(JobsException.Kind.REJECTED, ((JobsException) e.getCause()).kind());
+            }
+        }
+        assertEquals(ledger.summary(), 3, ledger.refusedCount());
+        for (Ledger.Refusal r : ledger.refusals()) {
+            assertTrue(r.id(), r.id().endsWith("-4"));
+        }
+        try (Workers w = new Workers(queue, 2, ledger)) {
+            d.run(Pipeline.of(o));
+            ledger.awaitAllAcceptedRan(Duration.ofSeconds(20));
+        }
+        ledger.assertNoneLost();
+        ledger.assertOnlyAcceptedRan();
+    }
 }
