@@ -62,15 +62,16 @@ public class SqsScaleOutTest {
         SqsDriver a = sqs.driver(qa, clientOfA, o);
         SqsDriver b = sqs.driver(qb, sqs.client(SqsFixture.ENDPOINT), o);
         CountDownLatch aHasWork = new CountDownLatch(10);
+        CountDownLatch endOfTest = new CountDownLatch(1);
         // A's workers take jobs and hang, like a process that is about to be killed
         try (Workers wa = new Workers(qa, 10, job -> {
             aHasWork.countDown();
             try {
-                Thread.sleep(60_000);
+                endOfTest.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        })) {
+        }); AutoCloseable unblock = endOfTest::countDown) { // closed first: A's hung workers end before the join
             a.run(Pipeline.of(o));
             SqsConsumeTest.all(SqsConsumeTest.push(b, "k", 300, ledger));
             assertTrue("A got jobs", aHasWork.await(30, TimeUnit.SECONDS));
