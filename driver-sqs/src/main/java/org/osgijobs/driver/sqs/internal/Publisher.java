@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -39,6 +41,8 @@ final class Publisher {
     private final String endpoint;
     private final int timeoutSeconds;
     private final LinkedBlockingQueue<Pending> waiting = new LinkedBlockingQueue<>();
+    /** Pushes whose request is on its way: failed by {@link #close} if the answer does not come in time. */
+    private final Set<Pending> sending = ConcurrentHashMap.newKeySet();
     private final ExecutorService senders;
     private volatile boolean closed;
 
@@ -77,14 +81,30 @@ final class Publisher {
         });
     }
 
-    void close() {
+    /**
+     * Stops: pushes not yet sent fail at once ({@code UNAVAILABLE}); requests already sent get until the deadline for
+     * SQS's answer, then their pushes fail as {@code OUTCOME_UNKNOWN} (a bundle being updated must not leave a push
+     * waiting on a thread whose classes are gone).
+     */
+    void close(long deadlineNanos) {
         closed = true;
-        senders.shutdownNow();
         List<Pending> left = new ArrayList<>();
         waiting.drainTo(left);
         for (Pending p : left) {
             p.done.completeExceptionally(new JobsException(JobsException.Kind.UNAVAILABLE, "pipeline '" + pipeline
                     + "' stopped before " + p.what + " was sent"));
+        }
+        senders.shutdown();
+        try {
+            senders.awaitTermination(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        senders.shutdownNow();
+        for (Pending p : sending) {
+            p.done.completeExceptionally(new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, "pipeline '"
+                    + pipeline + "' stopped before " + endpoint + " answered for " + p.what
+                    + ": it may have been stored"));
         }
     }
 
@@ -116,6 +136,7 @@ final class Publisher {
                     bytes += next.out.size();
                 }
             }
+            sending.addAll(batch);
             try {
                 if (batch.size() == 1) {
                     sendOne(first);
@@ -128,6 +149,17 @@ final class Publisher {
                     p.done.completeExceptionally(new JobsException(failure.kind(), p.what + ": "
                             + failure.getMessage(), e));
                 }
+            } catch (Error e) { // a bundle update pulled the classes away mid-request: the outcome is unknown
+                for (Pending p : batch) {
+                    p.done.completeExceptionally(new JobsException(JobsException.Kind.OUTCOME_UNKNOWN, "pipeline '"
+                            + pipeline + "': " + p.what + ": " + e, e));
+                }
+                if (closed) {
+                    return;
+                }
+                throw e;
+            } finally {
+                sending.removeAll(batch);
             }
         }
     }

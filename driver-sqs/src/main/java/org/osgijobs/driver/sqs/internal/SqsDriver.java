@@ -169,6 +169,7 @@ final class SqsDriver implements Driver, Consumption.Host {
         long deadline = System.nanoTime()
                 + TimeUnit.MILLISECONDS.toNanos(Math.min(SETTLE_GRACE_MILLIS, options.timeoutSeconds * 1000L));
         consumption.close(deadline);
+        publisher.close(deadline);
         shutdown();
         onStopped.accept(this);
         LOG.debug("pipeline '{}' stopped", pipeline);
@@ -275,7 +276,7 @@ final class SqsDriver implements Driver, Consumption.Host {
     }
 
     private void shutdown() {
-        publisher.close();
+        publisher.close(System.nanoTime());
         timers.shutdownNow();
     }
 
