@@ -118,7 +118,8 @@ final class ConnectionSettings {
             return b.build();
         } catch (RuntimeException e) {
             throw new JobsException(JobsException.Kind.BAD_INPUT, "jobs.sqs: cannot build an SQS client for "
-                    + this + ": " + mask(String.valueOf(e.getMessage())), e);
+                    + this + (region.isEmpty() && endpoint == null ? " (set 'region' in jobs.sqs, or AWS_REGION)" : "")
+                    + ": " + mask(String.valueOf(e.getMessage())), e);
         } finally {
             thread.setContextClassLoader(previous);
         }
