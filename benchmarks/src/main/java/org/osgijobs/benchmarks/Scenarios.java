@@ -16,6 +16,7 @@ final class Scenarios {
                 new AmqpScenario(),
                 new NatsScenario(),
                 new KafkaScenario(),
+                new SqsScenario(),
                 new FootprintScenario(),
                 new WorkerScalingScenario(),
                 new LocalScenario(LocalFileBaseline.Sync.ALWAYS, 2_000),
