@@ -13,7 +13,7 @@ import java.util.TreeSet;
  * <p>
  * Decision: the 1.0 driver SPI does not let a driver tell the core its option names (that would be a jobs-api 1.1
  * addition to {@code Constructor}). So the core keeps the option names of the drivers it knows, by driver kind:
- * {@code memory}, {@code amqp}, {@code local}, {@code nats}, {@code jdbc}, {@code kafka} and {@code beanstalk}. For those kinds every key that is neither the
+ * {@code memory}, {@code amqp}, {@code local}, {@code nats}, {@code jdbc}, {@code kafka}, {@code sqs} and {@code beanstalk}. For those kinds every key that is neither the
  * core's nor that driver's is reported, with the nearest known key. For any other kind (a third-party driver) the
  * core cannot tell its options from typos, so it reports only a near miss of a known key (edit distance 1 or 2,
  * such as {@code priorty}); other keys pass. A driver of this project that gains an option must be added here,
@@ -37,13 +37,17 @@ final class KnownOptions {
                     "deliver_new", "rate_limit", "consumer", "delay_subject", "publish_window"),
             "jdbc", Set.of("prefetch", "poll_interval", "lease", "tx_provider"),
             "kafka", Set.of("prefetch", "auto_create_topics_enable", "topic_partitions", "delay_topic"),
-            "beanstalk", Set.of("tube", "tube_priority", "reserve_timeout", "prefetch", "reserve_connections"));
+            "beanstalk", Set.of("tube", "tube_priority", "reserve_timeout", "prefetch", "reserve_connections"),
+            "sqs", Set.of("queue", "prefetch", "max_messages_in_flight", "visibility_timeout",
+                    "error_visibility_timeout", "retain_failed_jobs", "wait_time_seconds", "message_group_id",
+                    "skip_queue_declaration", "max_delay_step"));
 
     /** Families of keys of a driver, by their common beginning (the AMQP queue arguments one by one). */
     static final Map<String, Set<String>> DRIVER_PREFIXES = Map.of("amqp", Set.of("queue_headers."),
             // RoadRunner's nested options, flattened, and the client's own properties passed through
             "kafka", Set.of("producer_options.", "consumer_options.", "group_options.", "producer_properties.",
-                    "consumer_properties."));
+                    "consumer_properties."),
+            "sqs", Set.of("attributes.", "tags."));
 
     /** A key this close to a known one is taken for a slip of it, whatever the driver. */
     private static final int NEAR_MISS = 2;

@@ -24,6 +24,8 @@ public class KnownOptionsTest {
         assertEquals(List.of(), KnownOptions.unknown("jdbc", Set.of("driver", "lease", "poll_interval", "tx_provider")));
         assertEquals(List.of(), KnownOptions.unknown("beanstalk", Set.of("driver", "tube", "tube_priority",
                 "reserve_timeout", "reserve_connections")));
+        assertEquals(List.of(), KnownOptions.unknown("sqs", Set.of("driver", "queue", "wait_time_seconds",
+                "attributes.VisibilityTimeout", "tags.team")));
     }
 
     @Test

@@ -8,7 +8,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The SQS connection shared by all sqs pipelines: configuration PID {@code jobs.sqs}, RoadRunner's {@code sqs}
  * section. Without {@code key} and {@code secret} the AWS default credentials chain is used.
  */
-@ObjectClassDefinition(name = "OSGi Jobs SQS connection",
+@ObjectClassDefinition(id = SqsConstructor.PID, name = "OSGi Jobs SQS connection",
         description = "The Amazon SQS endpoint and credentials the sqs pipelines use.")
 @interface SqsConnectionConfig {
 
