@@ -20,8 +20,8 @@ public class CommandHelpIT {
         try (Run run = dist.start("-c", "help push", "-c", "help declare")) {
             assertEquals(run.outputs(), 0, run.awaitExit(Duration.ofSeconds(90)));
             String out = run.stdout();
-            assertTrue(out, out.contains("push - pushes a job; usage: push <pipeline> <name> [payload] [priority=N] "
-                    + "[delay=seconds]"));
+            assertTrue(out, out.contains("push - pushes a job (an empty payload when none is given); usage: push <pipeline> "
+                    + "<name> [payload] [priority=N] [delay=seconds]"));
             assertTrue(out, out.contains("delay=seconds (0 to 2147483647)"));
             assertTrue(out, out.contains("auto_ack=true|false"));
             assertTrue(out, out.contains("h.<header>=value (repeatable)"));

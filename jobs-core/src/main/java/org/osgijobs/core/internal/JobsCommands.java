@@ -36,15 +36,21 @@ public final class JobsCommands {
             + "delayed and reserved, READY: consuming, priority, error)";
     static final String STATS = "shows one pipeline's counters: pushed, processed, failed, retried, "
             + "dead-lettered, in flight...";
-    static final String PUSH = "pushes a job (an empty payload when none is given)";
+    static final String PUSH = "pushes a job (an empty payload when none is given); usage: "
+            + JobsCommandTexts.PUSH_USAGE;
+    static final String PUSH_WORDS = "the pipeline; the job's name: the handler that takes it; the payload (text; "
+            + "payload=<text> for one with '='); then " + JobsCommandTexts.PUSH_OPTIONS;
     static final String PAUSE = "pauses a pipeline: it takes pushes and runs no job until resumed (kept across "
             + "restarts)";
     static final String RESUME = "resumes a paused pipeline";
-    static final String DECLARE = "declares a pipeline (kept across restarts until destroyed)";
+    static final String DECLARE = "declares a pipeline (kept across restarts until destroyed); usage: "
+            + JobsCommandTexts.DECLARE_USAGE;
+    static final String DECLARE_WORDS = "name=<name> driver=<driver> and the pipeline's other options as key=value";
     static final String DESTROY = "destroys a declared pipeline and its queued jobs (one from a configuration "
             + "file: delete the file)";
     static final String HELP = "prints the command's usage";
     static final String WORDS = "the command's arguments (see --help)";
+    static final String PIPELINE = "the pipeline";
 
     private final JobsCommandTexts texts;
 
@@ -64,7 +70,7 @@ public final class JobsCommands {
 
     @Descriptor(STAT)
     public void stat(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+            absentValue = "false") boolean help, @Descriptor(PIPELINE) String... words) {
         run(help, "stat [pipeline]", STAT, null, () -> {
             atMost("stat [pipeline]", 1, words);
             return words.length == 0 ? texts.stat() : texts.stat(words[0]);
@@ -73,7 +79,7 @@ public final class JobsCommands {
 
     @Descriptor(STATS)
     public void stats(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+            absentValue = "false") boolean help, @Descriptor(PIPELINE) String... words) {
         run(help, "stats <pipeline>", STATS, null, () -> {
             atMost("stats <pipeline>", 1, words);
             return words.length == 0 ? texts.stats() : texts.stats(words[0]);
@@ -82,8 +88,9 @@ public final class JobsCommands {
 
     @Descriptor(PUSH)
     public void push(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
-        run(help, JobsCommandTexts.PUSH_USAGE, PUSH, JobsCommandTexts.PUSH_OPTIONS, () -> {
+            absentValue = "false") boolean help, @Descriptor(PUSH_WORDS) String... words) {
+        run(help, JobsCommandTexts.PUSH_USAGE, "pushes a job (an empty payload when none is given)",
+                JobsCommandTexts.PUSH_OPTIONS, () -> {
             switch (words.length) {
             case 0:
                 return texts.push();
@@ -99,7 +106,7 @@ public final class JobsCommands {
 
     @Descriptor(PAUSE)
     public void pause(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+            absentValue = "false") boolean help, @Descriptor(PIPELINE) String... words) {
         run(help, "pause <pipeline>", PAUSE, null, () -> {
             atMost("pause <pipeline>", 1, words);
             return words.length == 0 ? texts.pause() : texts.pause(words[0]);
@@ -108,7 +115,7 @@ public final class JobsCommands {
 
     @Descriptor(RESUME)
     public void resume(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+            absentValue = "false") boolean help, @Descriptor(PIPELINE) String... words) {
         run(help, "resume <pipeline>", RESUME, null, () -> {
             atMost("resume <pipeline>", 1, words);
             return words.length == 0 ? texts.resume() : texts.resume(words[0]);
@@ -117,8 +124,8 @@ public final class JobsCommands {
 
     @Descriptor(DECLARE)
     public void declare(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
-        run(help, JobsCommandTexts.DECLARE_USAGE, DECLARE,
+            absentValue = "false") boolean help, @Descriptor(DECLARE_WORDS) String... words) {
+        run(help, JobsCommandTexts.DECLARE_USAGE, "declares a pipeline (kept across restarts until destroyed)",
                 "options: name=<pipeline>, driver=<driver name> and the pipeline's options as key=value "
                         + "(priority, prefetch, retries, ...: see the README's configuration reference)",
                 () -> texts.declare(words));
@@ -126,7 +133,7 @@ public final class JobsCommands {
 
     @Descriptor(DESTROY)
     public void destroy(@Descriptor(HELP) @Parameter(names = { "-h", "--help" }, presentValue = "true",
-            absentValue = "false") boolean help, @Descriptor(WORDS) String... words) {
+            absentValue = "false") boolean help, @Descriptor(PIPELINE) String... words) {
         run(help, "destroy <pipeline>", DESTROY, null, () -> {
             atMost("destroy <pipeline>", 1, words);
             return words.length == 0 ? texts.destroy() : texts.destroy(words[0]);
