@@ -43,19 +43,19 @@ public final class HttpApiComponent {
     @Activate
     public HttpApiComponent(BundleContext context, HttpApiConfig config, @Reference JobProducer producer,
             @Reference PipelineAdmin admin) {
-        String base = basePath(config.base_path());
+        String base = basePath(config.base__path());
         ObjectMapper json = Json.mapper();
-        Errors errors = new Errors(json, Math.max(1, config.retry_after()));
-        RequestGuard guard = new RequestGuard(config.token(), Arrays.asList(config.allowed_origins()),
-                config.allow_remote());
+        Errors errors = new Errors(json, Math.max(1, config.retry__after()));
+        RequestGuard guard = new RequestGuard(config.token(), Arrays.asList(config.allowed__origins()),
+                config.allow__remote());
         ApiRouter router = new ApiRouter(producer, admin, guard, json, errors, openApi(base));
         Dictionary<String, Object> props = new Hashtable<>();
         props.put("osgi.http.whiteboard.servlet.pattern", new String[] {base, base + "/*"});
         props.put("osgi.http.whiteboard.servlet.name", "osgijobs-http-api");
         registration = context.registerService(Servlet.class,
-                new ApiServlet(router, errors, Math.max(1, config.max_body_bytes())), props);
+                new ApiServlet(router, errors, Math.max(1, config.max__body__bytes())), props);
         LOG.info("HTTP API at {} ({}, {})", base, guard.tokenRequired() ? "changes need the bearer token"
-                : "no token: changes open to local clients", config.allow_remote() ? "remote clients allowed"
+                : "no token: changes open to local clients", config.allow__remote() ? "remote clients allowed"
                         : "loopback clients only");
     }
 
