@@ -43,6 +43,7 @@ import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.handler.JobHandler;
+import org.osgijobs.api.monitor.JobsObserver;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,6 +104,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     private final ThreadPoolExecutor callbacks = elastic("jobs-callback", 16);
     private final PipelineManager manager;
     private final Producer producer;
+    /** The JobsObserver services (whiteboard): metrics and tracing. */
+    private final Observers observers = new Observers();
 
     private volatile RuntimeSettings settings = RuntimeSettings.defaults();
     private volatile EventSink events;
@@ -112,7 +115,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     public JobsRuntime() {
         timers.setRemoveOnCancelPolicy(true);
         manager = new PipelineManager(() -> settings, queue, lifecycle, callbacks, this::schedule, this::post);
-        producer = new Producer(manager, () -> settings, callbacks);
+        producer = new Producer(manager, () -> settings, callbacks, observers);
     }
 
     /** Named apart from the plain {@link #activate(Map)} so that SCR cannot pick the wrong overload. */
@@ -130,7 +133,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     void activate(Map<String, Object> props, OperatorState operatorState) {
         settings = readSettings(props);
         queue.setCapacity(settings.pipelineSize());
-        dispatcher = new Dispatcher(queue, manager::ofJob, handlers, timers, callbacks, () -> events);
+        dispatcher = new Dispatcher(queue, manager::ofJob, handlers, timers, callbacks, () -> events,
+                observers);
         dispatcher.setGlobalJobTimeout(settings.jobTimeout());
         dispatcher.setWorkers(settings.numWorkers());
         manager.activate(operatorState);
@@ -198,6 +202,16 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         if (current != null) {
             current.cancelRunsOf(handler);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addObserver(JobsObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(JobsObserver observer) {
+        observers.remove(observer);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
