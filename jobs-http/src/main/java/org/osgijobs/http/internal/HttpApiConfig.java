@@ -32,6 +32,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + " machine (loopback addresses). Off by default: set a token before turning it on.")
     boolean allow__remote() default false;
 
+    @AttributeDefinition(name = "Metrics path", description = "Where Prometheus scrapes the metrics (GET).")
+    String metrics__path() default "/metrics";
+
+    @AttributeDefinition(name = "Health path", description = "Liveness at <path>/live, readiness at <path>/ready.")
+    String health__path() default "/health";
+
     @AttributeDefinition(name = "Retry-After", description = "Seconds sent in Retry-After with 429 and 503.")
     int retry__after() default 1;
 }
