@@ -30,6 +30,7 @@ import org.osgijobs.api.State;
  * POST   /pipelines/{name}/jobs          push one job                                          202
  * POST   /pipelines/{name}/jobs/batch    push {"jobs": [...]}: one result per job              200
  * GET    /openapi.json                   the OpenAPI document
+ * GET    /ui/                            the dashboard
  * </pre>
  * Every error is a JSON body (see {@link Errors}). GET changes nothing.
  */
@@ -41,6 +42,7 @@ final class ApiRouter {
     private final ObjectMapper json;
     private final Errors errors;
     private final byte[] openApi;
+    private final Dashboard dashboard = new Dashboard();
 
     ApiRouter(JobProducer producer, PipelineAdmin admin, RequestGuard guard, ObjectMapper json, Errors errors,
             byte[] openApi) {
@@ -74,6 +76,17 @@ final class ApiRouter {
         List<String> segments = segments(request.path());
         // HEAD is GET without the body (the servlet leaves it out)
         String method = request.method().equals("HEAD") ? "GET" : request.method();
+        if (!segments.isEmpty() && segments.get(0).equals("ui") && segments.size() <= 2) {
+            allow(method, "GET");
+            if (segments.size() == 1 && !request.path().endsWith("/")) {
+                // the page's relative links need the trailing slash
+                return new ApiResponse(302, Map.of("Location", "ui/"), null, new byte[0]);
+            }
+            ApiResponse file = dashboard.file(segments.size() == 1 ? "" : segments.get(1));
+            if (file != null) {
+                return file;
+            }
+        }
         if (segments.equals(List.of("openapi.json"))) {
             allow(method, "GET");
             return new ApiResponse(200, Map.of(), ApiResponse.JSON, openApi);

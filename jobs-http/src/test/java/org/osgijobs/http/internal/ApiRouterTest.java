@@ -220,6 +220,23 @@ public class ApiRouterTest {
     }
 
     @Test
+    public void theDashboardIsServedWithAPolicyThatAllowsThisOriginOnly() throws Exception {
+        ApiResponse redirect = open.handle(request("GET", "/ui", null));
+        assertEquals(302, redirect.status());
+        assertEquals("ui/", redirect.headers().get("Location"));
+        ApiResponse page = open.handle(request("GET", "/ui/", null));
+        assertEquals(200, page.status());
+        assertTrue(page.contentType().startsWith("text/html"));
+        assertTrue(new String(page.body(), StandardCharsets.UTF_8).contains("dashboard.js"));
+        assertTrue(page.headers().get("Content-Security-Policy").startsWith("default-src 'self'"));
+        assertEquals(200, open.handle(request("GET", "/ui/dashboard.js", null)).status());
+        assertEquals("text/css; charset=utf-8", open.handle(request("GET", "/ui/dashboard.css", null)).contentType());
+        assertError(open.handle(request("GET", "/ui/../../etc/passwd", null)), 404, "NOT_FOUND", null);
+        assertError(open.handle(request("GET", "/ui/nothing.js", null)), 404, "NOT_FOUND", null);
+        assertError(open.handle(request("POST", "/ui/", "{}")), 405, "METHOD_NOT_ALLOWED", null);
+    }
+
+    @Test
     public void aBodyThatIsNotJsonIs415() throws Exception {
         Map<String, String> headers = new HashMap<>();
         headers.put("Content-Type", "text/plain");
