@@ -35,7 +35,8 @@ final class EmbeddedFramework implements AutoCloseable {
     private static final String CORE = "jobs-core";
     private static final String SYSTEM_PACKAGES = String.join(",",
             "org.osgijobs.api;version=1.0.0", "org.osgijobs.api.driver;version=1.0.0",
-            "org.osgijobs.api.handler;version=1.0.0", "org.slf4j;version=1.7.36", "org.slf4j.spi;version=1.7.36",
+            "org.osgijobs.api.handler;version=1.0.0", "org.osgijobs.api.monitor;version=1.0.0",
+            "org.slf4j;version=1.7.36", "org.slf4j.spi;version=1.7.36",
             "org.slf4j.helpers;version=1.7.36", "org.slf4j.event;version=1.7.36");
     private static final long WAIT_SECONDS = 30;
 
