@@ -20,7 +20,8 @@ final class Scenarios {
                 new LocalScenario(LocalFileBaseline.Sync.ALWAYS, 2_000),
                 new LocalScenario(LocalFileBaseline.Sync.BATCH, 100_000),
                 new LocalScenario(LocalFileBaseline.Sync.NONE, 100_000),
-                new JdbcScenario());
+                new JdbcScenario(),
+                new HttpScenario());
     }
 
     /**

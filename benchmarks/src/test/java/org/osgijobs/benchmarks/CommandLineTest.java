@@ -18,7 +18,7 @@ public class CommandLineTest {
 
         assertEquals(CommandLine.Action.RUN, command.action());
         assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "nats", "memory-footprint", "memory-workers",
-                "local-always", "local-batch", "local-none", "jdbc"),
+                "local-always", "local-batch", "local-none", "jdbc", "http"),
                 command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());
