@@ -55,8 +55,20 @@ final class ApiRouter {
     }
 
     ApiResponse handle(ApiRequest request) {
+        ApiResponse answer = answer(request);
+        // a browser page from an allowed origin may read the answers (CORS); the API's own origin needs nothing
+        String origin = request.header().apply("Origin");
+        return origin != null && guard.isListedOrigin(origin)
+                ? answer.withHeader("Access-Control-Allow-Origin", origin).withHeader("Vary", "Origin")
+                : answer;
+    }
+
+    private ApiResponse answer(ApiRequest request) {
         try {
             guard.check(request);
+            if (request.method().equals("OPTIONS")) {
+                return preflight(request);
+            }
             if (request.body().length > 0 && !RequestGuard.READS.contains(request.method())) {
                 String type = request.header().apply("Content-Type");
                 if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
@@ -127,6 +139,17 @@ final class ApiRouter {
             return pushBatch(request, pipeline);
         }
         throw new ApiException(404, null, "no resource at '" + request.path() + "'; see openapi.json");
+    }
+
+    /** A CORS preflight: allowed for the listed origins only, which may then send JSON with the bearer token. */
+    private ApiResponse preflight(ApiRequest request) {
+        String origin = request.header().apply("Origin");
+        if (origin == null || !guard.isListedOrigin(origin)) {
+            throw new ApiException(403, "Origin", "origin '" + origin + "' is not in jobs.http allowed_origins");
+        }
+        return new ApiResponse(204, Map.of("Access-Control-Allow-Methods", "GET, POST, DELETE",
+                "Access-Control-Allow-Headers", "Authorization, Content-Type", "Access-Control-Max-Age", "600"),
+                null, new byte[0]);
     }
 
     private ApiResponse list() {

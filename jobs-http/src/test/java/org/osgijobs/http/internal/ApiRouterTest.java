@@ -282,6 +282,25 @@ public class ApiRouterTest {
     }
 
     @Test
+    public void anAllowedOriginGetsCorsAndOthersDoNot() throws Exception {
+        ApiRouter allowing = router("", List.of("https://ops.example"), false);
+        ApiResponse preflight = allowing.handle(request("OPTIONS", "/pipelines/default/jobs", null,
+                Map.of("Origin", "https://ops.example", "Access-Control-Request-Method", "POST"), "127.0.0.1"));
+        assertEquals(204, preflight.status());
+        assertEquals("https://ops.example", preflight.headers().get("Access-Control-Allow-Origin"));
+        assertTrue(preflight.headers().get("Access-Control-Allow-Headers").contains("Authorization"));
+        ApiResponse read = allowing.handle(request("GET", "/pipelines", null, Map.of("Origin", "https://ops.example"),
+                "127.0.0.1"));
+        assertEquals("https://ops.example", read.headers().get("Access-Control-Allow-Origin"));
+        ApiResponse foreign = allowing.handle(request("OPTIONS", "/pipelines/default/jobs", null,
+                Map.of("Origin", "http://evil.example"), "127.0.0.1"));
+        assertError(foreign, 403, "FORBIDDEN", "Origin");
+        assertNull(foreign.headers().get("Access-Control-Allow-Origin"));
+        assertNull(allowing.handle(request("GET", "/pipelines", null, Map.of("Origin", "http://evil.example"),
+                "127.0.0.1")).headers().get("Access-Control-Allow-Origin"));
+    }
+
+    @Test
     public void remoteClientsAreRefusedUnlessAllowed() throws Exception {
         assertError(open.handle(request("GET", "/pipelines", null, Map.of(), "10.1.2.3")), 403, "FORBIDDEN", null);
         assertEquals(200, open.handle(request("GET", "/pipelines", null, Map.of(), "::1")).status());
