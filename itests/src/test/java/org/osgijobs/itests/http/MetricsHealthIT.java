@@ -67,6 +67,12 @@ public class MetricsHealthIT extends HttpItestSupport {
         assertEquals("every push timed", 25, m.get("jobs_push_latency_seconds_count" + l), 0);
         assertEquals("every run timed", 25, m.get("jobs_run_duration_seconds_count" + l), 0);
         assertTrue(m.get("jobs_push_latency_seconds_sum" + l) > 0);
+        org.osgijobs.api.monitor.RuntimeGauges gauges = service(org.osgijobs.api.monitor.RuntimeGauges.class);
+        assertEquals(gauges.workers(), m.get("jobs_workers_total{}"), 0);
+        assertTrue(gauges.workers() >= 1);
+        assertEquals(0, m.get("jobs_workers_busy{}"), 0);
+        assertEquals(gauges.queueCapacity(), m.get("jobs_runtime_queue_capacity{}"), 0);
+        assertEquals(0, m.get("jobs_runtime_queue_jobs{}"), 0);
         post("/metrics", "{}").error(405);
     }
 

@@ -95,6 +95,22 @@ final class Dispatcher {
     }
 
 
+    /** @return the worker threads */
+    int workerCount() {
+        return workers.size();
+    }
+
+    /** @return the workers running a job now */
+    int busyWorkers() {
+        int busy = 0;
+        for (Worker w : workers) {
+            if (w.current != null) {
+                busy++;
+            }
+        }
+        return busy;
+    }
+
     private void startWorker() {
         Worker worker = new Worker();
         WorkerThread thread = new WorkerThread(worker, "jobs-worker-" + nextWorkerId++);

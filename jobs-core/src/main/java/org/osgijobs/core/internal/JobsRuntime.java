@@ -44,6 +44,7 @@ import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.handler.JobHandler;
 import org.osgijobs.api.monitor.JobsObserver;
+import org.osgijobs.api.monitor.RuntimeGauges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,10 +54,11 @@ import org.slf4j.LoggerFactory;
  * What happens to pipelines is decided by the {@link PipelineManager} and carried out, one transition at a time,
  * by each {@link ManagedPipeline} on its lane; the push and dispatch paths take no lifecycle lock.
  */
-@Component(service = { Jobs.class, JobProducer.class, PipelineAdmin.class, PipelineRegistry.class },
+@Component(service = { Jobs.class, JobProducer.class, PipelineAdmin.class, PipelineRegistry.class,
+        RuntimeGauges.class },
         configurationPid = RuntimeSettings.PID, immediate = true)
 @Designate(ocd = JobsRuntime.Config.class)
-public final class JobsRuntime implements Jobs, PipelineRegistry {
+public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges {
     private static final Logger LOG = LoggerFactory.getLogger(JobsRuntime.class);
 
     /** The global configuration, PID {@code jobs}; parsed by {@link RuntimeSettings}. */
@@ -212,6 +214,30 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
 
     void removeObserver(JobsObserver observer) {
         observers.remove(observer);
+    }
+
+    // ---- gauges (metrics) --------------------------------------------------------------------------------
+
+    @Override
+    public int workers() {
+        Dispatcher current = dispatcher;
+        return current == null ? 0 : current.workerCount();
+    }
+
+    @Override
+    public int busyWorkers() {
+        Dispatcher current = dispatcher;
+        return current == null ? 0 : current.busyWorkers();
+    }
+
+    @Override
+    public int queuedJobs() {
+        return queue.size();
+    }
+
+    @Override
+    public int queueCapacity() {
+        return queue.capacity();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -18,7 +18,10 @@ import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.handler.JobHandler;
 import org.osgijobs.api.monitor.JobsObserver;
 
-/** JobsObserver services hear of every push and run, with times, and one that throws harms nothing. */
+/**
+ * JobsObserver services hear of every push and run, with times, and one that throws harms nothing; the runtime's
+ * gauges (workers, busy workers, shared queue) read what is there.
+ */
 public class ObserversTest {
     private final JobsRuntime runtime = new JobsRuntime();
     private final TestDriver.Factory drivers = new TestDriver.Factory("test");
@@ -88,9 +91,22 @@ public class ObserversTest {
         assertEquals(2, runtime.stats("p").pushed());
         assertEquals(1, runtime.stats("p").processed());
 
+        assertEquals(1, runtime.workers());
+        assertEquals(0, runtime.busyWorkers());
+        assertEquals(0, runtime.queuedJobs());
+        assertEquals(RuntimeSettings.DEFAULT_PIPELINE_SIZE, runtime.queueCapacity());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        runtime.addHandler(job -> release.await(), Map.of(JobHandler.JOB_NAME, "hold", Constants.SERVICE_ID,
+                serviceIds++, Constants.SERVICE_RANKING, 10));
+        runtime.push(Message.builder("hold").pipeline("p").build());
+        runtime.push(Message.builder("hold").pipeline("p").build());
+        await("one busy worker, one job waiting", () -> runtime.busyWorkers() == 1 && runtime.queuedJobs() == 1);
+        release.countDown();
+        await("idle", () -> runtime.busyWorkers() == 0 && runtime.queuedJobs() == 0);
+
         runtime.removeObserver(recording);
         runtime.push(Message.builder("good").pipeline("p").build());
-        await("ran", () -> runtime.stats("p").processed() == 2);
-        assertEquals(heard.toString(), 2, heard.stream().filter(h -> h.equals("pushed p")).count());
+        await("ran", () -> runtime.stats("p").processed() == 4);
+        assertEquals(heard.toString(), 4, heard.stream().filter(h -> h.equals("pushed p")).count());
     }
 }

@@ -13,6 +13,7 @@ import org.osgijobs.api.PipelineAdmin;
 import org.osgijobs.api.PipelineStats;
 import org.osgijobs.api.State;
 import org.osgijobs.api.monitor.JobsObserver;
+import org.osgijobs.api.monitor.RuntimeGauges;
 
 /**
  * The metrics: counters and gauges read from the runtime's {@code stat} and {@code stats} at each scrape, and the
@@ -59,8 +60,12 @@ final class Metrics implements JobsObserver {
     private final Map<String, Histogram> pushLatency = new ConcurrentHashMap<>();
     private final Map<String, Histogram> runTime = new ConcurrentHashMap<>();
 
-    Metrics(PipelineAdmin admin) {
+    private final RuntimeGauges gauges;
+
+    /** @param gauges the runtime's own gauges, or {@code null} when it registers none (then they are left out) */
+    Metrics(PipelineAdmin admin, RuntimeGauges gauges) {
         this.admin = admin;
+        this.gauges = gauges;
     }
 
     @Override
@@ -95,8 +100,16 @@ final class Metrics implements JobsObserver {
         histograms(text, rows, "jobs_push_latency_seconds",
                 "Time from a push until the driver stored the job.", pushLatency);
         histograms(text, rows, "jobs_run_duration_seconds", "Time a handler ran a job.", runTime);
-        text.family("jobs_workers_busy", "gauge", "Jobs at a worker now, all pipelines.");
-        text.sample("jobs_workers_busy", Map.of(), rows.values().stream().mapToLong(r -> r.stats.inFlight()).sum());
+        if (gauges != null) {
+            text.family("jobs_workers_total", "gauge", "Worker threads that run handlers (num_workers).");
+            text.sample("jobs_workers_total", Map.of(), gauges.workers());
+            text.family("jobs_workers_busy", "gauge", "Workers running a job now.");
+            text.sample("jobs_workers_busy", Map.of(), gauges.busyWorkers());
+            text.family("jobs_runtime_queue_jobs", "gauge", "Jobs in the runtime's shared queue, all pipelines.");
+            text.sample("jobs_runtime_queue_jobs", Map.of(), gauges.queuedJobs());
+            text.family("jobs_runtime_queue_capacity", "gauge", "Capacity of that queue (pipeline_size).");
+            text.sample("jobs_runtime_queue_capacity", Map.of(), gauges.queueCapacity());
+        }
         text.family("jobs_pipelines", "gauge", "Pipelines, configured and declared.");
         text.sample("jobs_pipelines", Map.of(), rows.size());
         return text.toString();

@@ -17,8 +17,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgijobs.api.PipelineAdmin;
 import org.osgijobs.api.monitor.JobsObserver;
+import org.osgijobs.api.monitor.RuntimeGauges;
 
 /**
  * Prometheus metrics at {@code metrics_path} (default {@code /metrics}) and health at {@code health_path}
@@ -35,12 +37,13 @@ public final class OperationsComponent implements JobsObserver {
     private final ServiceRegistration<Servlet> healthServlet;
 
     @Activate
-    public OperationsComponent(BundleContext context, HttpApiConfig config, @Reference PipelineAdmin admin) {
+    public OperationsComponent(BundleContext context, HttpApiConfig config, @Reference PipelineAdmin admin,
+            @Reference(cardinality = ReferenceCardinality.OPTIONAL) RuntimeGauges gauges) {
         ObjectMapper json = Json.mapper();
         Errors errors = new Errors(json, Math.max(1, config.retry__after()));
         RequestGuard guard = new RequestGuard(config.token(), Arrays.asList(config.allowed__origins()),
                 config.allow__remote());
-        metrics = new Metrics(admin);
+        metrics = new Metrics(admin, gauges);
         Health health = new Health(admin, json);
         String metricsPath = HttpApiComponent.basePath(config.metrics__path());
         String healthPath = HttpApiComponent.basePath(config.health__path());

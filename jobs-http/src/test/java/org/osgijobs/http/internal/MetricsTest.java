@@ -18,7 +18,27 @@ public class MetricsTest {
 
     @Test
     public void theScrapeParsesAndMatchesTheRuntimesCounters() {
-        Metrics metrics = new Metrics(jobs);
+        Metrics metrics = new Metrics(jobs, new org.osgijobs.api.monitor.RuntimeGauges() {
+            @Override
+            public int workers() {
+                return 4;
+            }
+
+            @Override
+            public int busyWorkers() {
+                return 3;
+            }
+
+            @Override
+            public int queuedJobs() {
+                return 12;
+            }
+
+            @Override
+            public int queueCapacity() {
+                return 100_000;
+            }
+        });
         for (int i = 0; i < 3; i++) {
             jobs.push(Message.builder("j").pipeline("default").build());
         }
@@ -50,6 +70,12 @@ public class MetricsTest {
         assertFalse("a pipeline that is gone has no series",
                 s.keySet().stream().anyMatch(k -> k.contains("pipeline=gone")));
         assertEquals(2.0, s.get("jobs_pipelines{}"), 0);
+        assertEquals(4.0, s.get("jobs_workers_total{}"), 0);
+        assertEquals(3.0, s.get("jobs_workers_busy{}"), 0);
+        assertEquals(12.0, s.get("jobs_runtime_queue_jobs{}"), 0);
+        assertEquals(100_000.0, s.get("jobs_runtime_queue_capacity{}"), 0);
+        assertEquals("without the runtime's gauges they are left out", null, PrometheusTextParser.parse(
+                new Metrics(jobs, null).scrape()).get("jobs_workers_total{}"));
     }
 
     @Test
