@@ -35,7 +35,8 @@ final class EmbeddedFramework implements AutoCloseable {
     private static final String CORE = "jobs-core";
     private static final String SYSTEM_PACKAGES = String.join(",",
             "org.osgijobs.api;version=1.0.0", "org.osgijobs.api.driver;version=1.0.0",
-            "org.osgijobs.api.handler;version=1.0.0", "org.slf4j;version=1.7.36", "org.slf4j.spi;version=1.7.36",
+            "org.osgijobs.api.handler;version=1.0.0", "org.osgijobs.api.monitor;version=1.0.0",
+            "org.slf4j;version=1.7.36", "org.slf4j.spi;version=1.7.36",
             "org.slf4j.helpers;version=1.7.36", "org.slf4j.event;version=1.7.36");
     private static final long WAIT_SECONDS = 30;
 
@@ -62,10 +63,22 @@ final class EmbeddedFramework implements AutoCloseable {
     static EmbeddedFramework start(BenchSettings settings, String scenario,
             Map<String, Map<String, ?>> configurations, List<String> drivers, List<String> driverNames)
             throws Exception {
-        Map<String, String> config = new HashMap<>();
+        return start(settings, scenario, configurations, drivers, driverNames, Map.of());
+    }
+
+    /**
+     * As {@link #start(BenchSettings, String, Map, List, List)}, with more framework properties; a
+     * {@code org.osgi.framework.system.packages.extra} among them is added to the runner's own exports.
+     */
+    static EmbeddedFramework start(BenchSettings settings, String scenario,
+            Map<String, Map<String, ?>> configurations, List<String> drivers, List<String> driverNames,
+            Map<String, String> frameworkProperties) throws Exception {
+        Map<String, String> config = new HashMap<>(frameworkProperties);
         config.put(Constants.FRAMEWORK_STORAGE, settings.frameworkDir(scenario).toString());
         config.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SYSTEM_PACKAGES);
+        String extra = frameworkProperties.get(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA);
+        config.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, extra == null ? SYSTEM_PACKAGES
+                : SYSTEM_PACKAGES + "," + extra);
         Framework framework = new FrameworkFactory().newFramework(config);
         framework.start();
         try {
@@ -98,6 +111,11 @@ final class EmbeddedFramework implements AutoCloseable {
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(JobHandler.JOB_NAME, jobName);
         registrations.add(context.registerService(JobHandler.class, handler, props));
+    }
+
+    /** Registers a service from the runner (e.g. a servlet on the HTTP Whiteboard); removed at close. */
+    <T> void register(Class<T> type, T service, Map<String, ?> properties) {
+        registrations.add(context.registerService(type, service, new Hashtable<>(properties)));
     }
 
     /** Replaces the runtime's global configuration (PID {@code jobs}); the runtime applies it asynchronously. */

@@ -23,7 +23,8 @@ final class Scenarios {
                 new LocalScenario(LocalFileBaseline.Sync.BATCH, 100_000),
                 new LocalScenario(LocalFileBaseline.Sync.NONE, 100_000),
                 new JdbcScenario(),
-                new BeanstalkScenario());
+                new BeanstalkScenario(),
+                new HttpScenario());
     }
 
     /**

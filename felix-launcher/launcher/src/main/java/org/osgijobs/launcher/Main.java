@@ -77,6 +77,15 @@ public final class Main {
             System.setProperty("org.jline.terminal.dumb", "true");
         }
         log.info("starting OSGi Jobs from {}", layout.home());
+        try {
+            java.nio.file.Path token = HttpToken.generateIfMissing(layout);
+            if (token != null) {
+                log.info("HTTP API: a bearer token for changing requests was generated into {} (owner-readable only)",
+                        token);
+            }
+        } catch (IOException e) {
+            log.warn("HTTP API: could not write a token into conf/{}: {}", HttpToken.FILE, e.getMessage());
+        }
         // taken now: once Gogo has started, System's streams are its per-thread ones (see ProcessStreams)
         ProcessStreams streams = new ProcessStreams(System.in, out, System.err);
         return new Launcher(layout, options, frameworkProperties, streams, console, consoleLog).run();

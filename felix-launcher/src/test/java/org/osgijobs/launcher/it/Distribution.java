@@ -54,6 +54,9 @@ final class Distribution {
                 }
             }
         }
+        // the HTTP API on any free port: copies run side by side (scale-out tests, other builds) and 8080 may be taken
+        Path system = target.resolve("conf/system.properties");
+        Files.writeString(system, Files.readString(system).replace("jobs.http.port=8080", "jobs.http.port=0"));
         // a distribution someone started in target/ may hold state: this copy starts fresh
         deleteTree(target.resolve("data"));
         deleteTree(target.resolve("log"));

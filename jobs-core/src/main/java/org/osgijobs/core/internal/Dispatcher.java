@@ -54,13 +54,15 @@ final class Dispatcher {
     private final ScheduledExecutorService timers;
     private final Executor callbacks;
     private final Supplier<EventSink> events;
+    private final Observers observers;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private volatile int globalJobTimeout;
     private int nextWorkerId;
     private boolean shutDown;
 
     Dispatcher(PriorityJobQueue queue, Function<String, ManagedPipeline> pipelines, HandlerRegistry handlers,
-            ScheduledExecutorService timers, Executor callbacks, Supplier<EventSink> events) {
+            ScheduledExecutorService timers, Executor callbacks, Supplier<EventSink> events, Observers observers) {
+        this.observers = observers;
         this.queue = queue;
         this.pipelines = pipelines;
         this.handlers = handlers;
@@ -92,6 +94,22 @@ final class Dispatcher {
         }
     }
 
+
+    /** @return the worker threads */
+    int workerCount() {
+        return workers.size();
+    }
+
+    /** @return the workers running a job now */
+    int busyWorkers() {
+        int busy = 0;
+        for (Worker w : workers) {
+            if (w.current != null) {
+                busy++;
+            }
+        }
+        return busy;
+    }
 
     private void startWorker() {
         Worker worker = new Worker();
@@ -252,7 +270,10 @@ final class Dispatcher {
                 retired = true;
                 return false;
             }
-            pipeline.counters.recordRun(System.nanoTime() - start);
+            long ranNanos = System.nanoTime() - start;
+            pipeline.counters.recordRun(ranNanos);
+            observers.ran(pipeline.name, job.name(), ranNanos, failure == null && execution.cancelReason() == null
+                    && execution.decision() == null);
             carryOut(pipeline, job, execution.attempt(), decide(pipeline, execution, failure, timeout));
             return true;
         }

@@ -43,6 +43,8 @@ import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.handler.JobHandler;
+import org.osgijobs.api.monitor.JobsObserver;
+import org.osgijobs.api.monitor.RuntimeGauges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,10 +54,11 @@ import org.slf4j.LoggerFactory;
  * What happens to pipelines is decided by the {@link PipelineManager} and carried out, one transition at a time,
  * by each {@link ManagedPipeline} on its lane; the push and dispatch paths take no lifecycle lock.
  */
-@Component(service = { Jobs.class, JobProducer.class, PipelineAdmin.class, PipelineRegistry.class },
+@Component(service = { Jobs.class, JobProducer.class, PipelineAdmin.class, PipelineRegistry.class,
+        RuntimeGauges.class },
         configurationPid = RuntimeSettings.PID, immediate = true)
 @Designate(ocd = JobsRuntime.Config.class)
-public final class JobsRuntime implements Jobs, PipelineRegistry {
+public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges {
     private static final Logger LOG = LoggerFactory.getLogger(JobsRuntime.class);
 
     /** The global configuration, PID {@code jobs}; parsed by {@link RuntimeSettings}. */
@@ -103,6 +106,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     private final ThreadPoolExecutor callbacks = elastic("jobs-callback", 16);
     private final PipelineManager manager;
     private final Producer producer;
+    /** The JobsObserver services (whiteboard): metrics and tracing. */
+    private final Observers observers = new Observers();
 
     private volatile RuntimeSettings settings = RuntimeSettings.defaults();
     private volatile EventSink events;
@@ -112,7 +117,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     public JobsRuntime() {
         timers.setRemoveOnCancelPolicy(true);
         manager = new PipelineManager(() -> settings, queue, lifecycle, callbacks, this::schedule, this::post);
-        producer = new Producer(manager, () -> settings, callbacks);
+        producer = new Producer(manager, () -> settings, callbacks, observers);
     }
 
     /** Named apart from the plain {@link #activate(Map)} so that SCR cannot pick the wrong overload. */
@@ -130,7 +135,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
     void activate(Map<String, Object> props, OperatorState operatorState) {
         settings = readSettings(props);
         queue.setCapacity(settings.pipelineSize());
-        dispatcher = new Dispatcher(queue, manager::ofJob, handlers, timers, callbacks, () -> events);
+        dispatcher = new Dispatcher(queue, manager::ofJob, handlers, timers, callbacks, () -> events,
+                observers);
         dispatcher.setGlobalJobTimeout(settings.jobTimeout());
         dispatcher.setWorkers(settings.numWorkers());
         manager.activate(operatorState);
@@ -198,6 +204,40 @@ public final class JobsRuntime implements Jobs, PipelineRegistry {
         if (current != null) {
             current.cancelRunsOf(handler);
         }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addObserver(JobsObserver observer) {
+        observers.add(observer);
+    }
+
+    void removeObserver(JobsObserver observer) {
+        observers.remove(observer);
+    }
+
+    // ---- gauges (metrics) --------------------------------------------------------------------------------
+
+    @Override
+    public int workers() {
+        Dispatcher current = dispatcher;
+        return current == null ? 0 : current.workerCount();
+    }
+
+    @Override
+    public int busyWorkers() {
+        Dispatcher current = dispatcher;
+        return current == null ? 0 : current.busyWorkers();
+    }
+
+    @Override
+    public int queuedJobs() {
+        return queue.size();
+    }
+
+    @Override
+    public int queueCapacity() {
+        return queue.capacity();
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

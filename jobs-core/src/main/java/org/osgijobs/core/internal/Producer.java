@@ -33,68 +33,79 @@ final class Producer {
     private final Supplier<RuntimeSettings> settings;
     private final Executor callbacks;
 
-    Producer(PipelineManager manager, Supplier<RuntimeSettings> settings, Executor callbacks) {
+    private final Observers observers;
+
+    Producer(PipelineManager manager, Supplier<RuntimeSettings> settings, Executor callbacks, Observers observers) {
         this.manager = manager;
         this.settings = settings;
         this.callbacks = callbacks;
+        this.observers = observers;
     }
 
     void push(Message message) {
-        ManagedPipeline pipeline = target(message);
+        long start = System.nanoTime();
+        ManagedPipeline pipeline = target(message, start);
         int timeout = settings.get().timeout();
         try {
             pipeline.push(message).toCompletableFuture().get(TimeUnit.SECONDS.toMillis(timeout)
                     + DRIVER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
             pipeline.counters.pushed.increment();
+            observers.pushed(pipeline.name, System.nanoTime() - start);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pipeline.counters.pushErrors.increment();
-            throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name
-                    + "': interrupted while pushing job " + message.id());
+            throw failed(pipeline, start, new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline.name
+                    + "': interrupted while pushing job " + message.id()));
         } catch (ExecutionException e) {
-            pipeline.counters.pushErrors.increment();
-            throw pushFailure(pipeline, message, e.getCause());
+            throw failed(pipeline, start, pushFailure(pipeline, message, e.getCause()));
         } catch (TimeoutException e) {
-            pipeline.counters.pushErrors.increment();
-            throw notStoredInTime(pipeline, message, timeout);
+            throw failed(pipeline, start, notStoredInTime(pipeline, message, timeout));
         }
     }
 
+    /** Counts a failed push and tells the observers. */
+    private JobsException failed(ManagedPipeline pipeline, long start, JobsException failure) {
+        pipeline.counters.pushErrors.increment();
+        observers.pushFailed(pipeline.name, System.nanoTime() - start, failure.kind());
+        return failure;
+    }
+
     CompletionStage<Void> pushAsync(Message message) {
+        long start = System.nanoTime();
         ManagedPipeline pipeline;
         try {
-            pipeline = target(message);
+            pipeline = target(message, start);
         } catch (JobsException e) {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
         if (stored.isDone()) {
             // settled already (an in-process driver): complete on the caller's thread, no hand-off
-            return settledPush(pipeline, message, stored);
+            return settledPush(pipeline, message, stored, start);
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.get().timeout()) + DRIVER_GRACE_MILLIS,
                 TimeUnit.MILLISECONDS).whenCompleteAsync((ok, failure) -> {
                     if (failure == null) {
                         pipeline.counters.pushed.increment();
+                        observers.pushed(pipeline.name, System.nanoTime() - start);
                         result.complete(null);
                     } else {
-                        pipeline.counters.pushErrors.increment();
-                        result.completeExceptionally(asyncFailure(pipeline, message, failure));
+                        result.completeExceptionally(failed(pipeline, start,
+                                asyncFailure(pipeline, message, failure)));
                     }
                 }, callbacks);
         return result;
     }
 
     private CompletableFuture<Void> settledPush(ManagedPipeline pipeline, Message message,
-            CompletableFuture<Void> stored) {
+            CompletableFuture<Void> stored, long start) {
         try {
             stored.join();
             pipeline.counters.pushed.increment();
+            observers.pushed(pipeline.name, System.nanoTime() - start);
             return stored;
         } catch (CompletionException | CancellationException e) {
-            pipeline.counters.pushErrors.increment();
-            return CompletableFuture.failedFuture(asyncFailure(pipeline, message, e));
+            return CompletableFuture.failedFuture(failed(pipeline, start, asyncFailure(pipeline, message, e)));
         }
     }
 
@@ -128,7 +139,7 @@ final class Producer {
         return results;
     }
 
-    private ManagedPipeline target(Message message) {
+    private ManagedPipeline target(Message message, long start) {
         if (message == null) {
             throw new JobsException(Kind.BAD_INPUT, "push: message is required");
         }
@@ -144,10 +155,9 @@ final class Producer {
         }
         int max = settings.get().maxJobSize();
         if (message.payloadSize() > max) {
-            pipeline.counters.pushErrors.increment();
-            throw new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "': job '" + message.name() + "' ("
+            throw failed(pipeline, start, new JobsException(Kind.BAD_INPUT, "pipeline '" + name + "': job '" + message.name() + "' ("
                     + message.id() + ") has a payload of " + message.payloadSize() + " bytes, over max_job_size "
-                    + max);
+                    + max));
         }
         return pipeline;
     }

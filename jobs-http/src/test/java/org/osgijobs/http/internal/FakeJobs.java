@@ -1,0 +1,128 @@
+package org.osgijobs.http.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgijobs.api.Jobs;
+import org.osgijobs.api.JobsException;
+import org.osgijobs.api.Message;
+import org.osgijobs.api.PipelineStats;
+import org.osgijobs.api.PushResult;
+import org.osgijobs.api.State;
+
+/** A runtime in a map: pipelines by name, pushes recorded, a failure to throw on push when set. */
+final class FakeJobs implements Jobs {
+
+    final Map<String, State> pipelines = new TreeMap<>();
+    final List<Message> pushed = new CopyOnWriteArrayList<>();
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile JobsException pushFailure;
+
+    FakeJobs with(String pipeline) {
+        pipelines.put(pipeline, State.builder(pipeline).driver("memory").queue(pipeline).ready(true).priority(10)
+                .build());
+        return this;
+    }
+
+    private State known(String pipeline) {
+        State s = pipelines.get(pipeline);
+        if (s == null) {
+            throw new JobsException(JobsException.Kind.UNKNOWN_PIPELINE, "unknown pipeline '" + pipeline + "'");
+        }
+        return s;
+    }
+
+    @Override
+    public void push(Message message) {
+        known(message.pipeline());
+        if (pushFailure != null) {
+            throw pushFailure;
+        }
+        pushed.add(message);
+    }
+
+    @Override
+    public CompletionStage<Void> pushAsync(Message message) {
+        try {
+            push(message);
+            return CompletableFuture.completedFuture(null);
+        } catch (JobsException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public List<PushResult> pushBatch(List<Message> messages) {
+        List<PushResult> results = new ArrayList<>();
+        for (Message m : messages) {
+            try {
+                if (m.name().startsWith("refuse")) {
+                    throw new JobsException(JobsException.Kind.REJECTED, "broker refused " + m.id());
+                }
+                push(m);
+                results.add(PushResult.accepted(m.id()));
+            } catch (JobsException e) {
+                results.add(PushResult.failed(m.id(), e));
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public void pause(String pipeline) {
+        known(pipeline);
+        calls.add("pause " + pipeline);
+        pipelines.put(pipeline, pipelines.get(pipeline).toBuilder().ready(false).build());
+    }
+
+    @Override
+    public void resume(String pipeline) {
+        known(pipeline);
+        calls.add("resume " + pipeline);
+        pipelines.put(pipeline, pipelines.get(pipeline).toBuilder().ready(true).build());
+    }
+
+    @Override
+    public List<String> list() {
+        return new ArrayList<>(pipelines.keySet());
+    }
+
+    @Override
+    public void declare(Map<String, String> options) {
+        calls.add("declare " + new TreeMap<>(options));
+        if (options.containsKey("priority") && !options.get("priority").matches("\\d+")) {
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + options.get("name")
+                    + "': option 'priority' must be an integer, got '" + options.get("priority") + "'");
+        }
+        with(options.get("name"));
+    }
+
+    @Override
+    public void destroy(String pipeline) {
+        known(pipeline);
+        calls.add("destroy " + pipeline);
+        pipelines.remove(pipeline);
+    }
+
+    @Override
+    public List<State> stat() {
+        return new ArrayList<>(pipelines.values());
+    }
+
+    @Override
+    public State stat(String pipeline) {
+        return known(pipeline);
+    }
+
+    @Override
+    public PipelineStats stats(String pipeline) {
+        known(pipeline);
+        return PipelineStats.builder(pipeline).pushed(pushed.stream().filter(m -> m.pipeline().equals(pipeline))
+                .count()).build();
+    }
+}
