@@ -119,6 +119,20 @@ final class KarafProcess {
         }
     }
 
+    /** @return every file of Karaf's log, rolled ones ({@code karaf.log.1}, ...) included, in no set order */
+    String logs() {
+        try (Stream<Path> files = Files.list(home.resolve("data/log"))) {
+            StringBuilder all = new StringBuilder();
+            for (Path file : (Iterable<Path>) files.filter(f -> f.getFileName().toString().startsWith("karaf.log"))
+                    .sorted()::iterator) {
+                all.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+            }
+            return all.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** @return the last lines of the console output and the log, for a failure message */
     String diagnostics() {
         try {
