@@ -44,6 +44,7 @@ public final class ScriptedDriver implements Driver {
     private final CountDownLatch stopCalled = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Function<Message, CompletionStage<Void>> onPush = m -> CompletableFuture.completedFuture(null);
+    private volatile Runnable onRun = () -> { };
     private volatile CountDownLatch stopBlocker;
     private volatile List<Message> handBack = List.of();
     private volatile DriverContext context;
@@ -64,6 +65,16 @@ public final class ScriptedDriver implements Driver {
      */
     public ScriptedDriver onPush(Function<Message, CompletionStage<Void>> script) {
         this.onPush = script;
+        return this;
+    }
+
+    /**
+     * @param action what {@link #run(Pipeline)} does after recording the call, on the caller's thread (for example
+     *               completing the pushes of a bounded driver that makes room only by consuming)
+     * @return this
+     */
+    public ScriptedDriver onRun(Runnable action) {
+        this.onRun = action;
         return this;
     }
 
@@ -223,6 +234,7 @@ public final class ScriptedDriver implements Driver {
     @Override
     public void run(Pipeline pipeline) {
         calls.add("run");
+        onRun.run();
     }
 
     @Override

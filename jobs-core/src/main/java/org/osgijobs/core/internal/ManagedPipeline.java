@@ -297,7 +297,7 @@ final class ManagedPipeline {
 
     /**
      * WAITING_FOR_DRIVER → STARTING → RUNNING: builds a driver from the constructor serving the pipeline's kind,
-     * pushes the held jobs into it, publishes it, and runs it if the pipeline consumes. Stays waiting when no
+     * runs it if the pipeline consumes, pushes the held jobs into it, and publishes it. Stays waiting when no
      * constructor serves the kind; becomes INVALID when the driver refuses the options.
      */
     void start() {
@@ -332,15 +332,18 @@ final class ManagedPipeline {
             }
             return;
         }
-        publishAfterBacklog(built);
         boolean consume;
         synchronized (this) {
             consume = consuming;
         }
         started = false;
+        // Consumption starts before the held jobs are restored: a bounded driver (max_jobs) makes room for them by
+        // running jobs, so a backlog larger than its bound is not stuck until the push timeout. New pushes still
+        // wait until the backlog is in (the driver is published after it), so FIFO holds.
         if (consume) {
             runDriver(built, def);
         }
+        publishAfterBacklog(built);
         host.post("pipeline/AVAILABLE", Map.of("pipeline", name, "driver", def.driver()));
     }
 

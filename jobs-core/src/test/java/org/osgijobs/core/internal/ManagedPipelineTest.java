@@ -158,6 +158,32 @@ public class ManagedPipelineTest {
         assertEquals(List.of("h1", "h2", "new"), second.pushOrder());
     }
 
+    /**
+     * A bounded driver (max_jobs) only makes room by running jobs: a held backlog larger than its bound must not wait
+     * for room in a driver that is not consuming yet (it used to, until the push timeout, with new pushes failing).
+     */
+    @Test(timeout = 30_000)
+    public void aHeldBacklogLargerThanTheNewDriversBoundGoesInBecauseItConsumesFirst() throws Exception {
+        ScriptedDriver first = new ScriptedDriver("first");
+        first.handBack(List.of(job("h1"), job("h2"), job("h3")));
+        CompletableFuture<Void> room = new CompletableFuture<>();
+        // consuming, it has room for the jobs beyond its bound as soon as the first ones run
+        ScriptedDriver second = new ScriptedDriver("second").onRun(() -> room.complete(null));
+        second.onPush(m -> m.id().equals("h1") ? CompletableFuture.completedFuture(null) : room);
+        constructor.prepare(first, second);
+        ManagedPipeline p = pipeline(null);
+        p.lane.run(p::start).get(5, TimeUnit.SECONDS);
+        p.lane.run(() -> p.stopDriver(deadline(), "swap")).get(5, TimeUnit.SECONDS);
+
+        p.lane.run(p::start).get(5, TimeUnit.SECONDS);
+
+        assertEquals("every held job went into the new driver at its start", 0, p.heldCount());
+        assertEquals(List.of("h1", "h2", "h3"), second.receivedIds());
+        assertEquals("it consumed before the backlog was restored", "run", second.calls().get(0));
+        p.push(job("new")).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertEquals(List.of("h1", "h2", "h3", "new"), second.pushOrder());
+    }
+
     @Test(timeout = 30_000)
     public void pushesKeepSucceedingWhileAnEditWaitsForARunningJob() throws Exception {
         ScriptedDriver first = new ScriptedDriver("first");
