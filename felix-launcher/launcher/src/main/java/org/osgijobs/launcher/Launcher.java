@@ -226,7 +226,7 @@ final class Launcher {
                 boolean settled = states.get().stream().allMatch(s -> s.error().isEmpty());
                 if (settled || now - allPresentSince > ERROR_GRACE.toNanos()) {
                     long millis = Duration.between(processStart(), Instant.now()).toMillis();
-                    LOG.info("OSGi Jobs ready in {} ms since the JVM started; pipelines: {}", millis,
+                    LOG.info("OSGi Jobs ready in {} ms since launch; pipelines: {}", millis,
                             states.get().isEmpty() ? "none" : states.get().stream().map(Object::toString)
                                     .collect(Collectors.joining(", ")));
                     markReady();
@@ -273,9 +273,7 @@ final class Launcher {
      * same process; the JVM's own start time is used when the process is older than that by more than a moment.
      */
     private static Instant processStart() {
-        Instant jvm = Instant.ofEpochMilli(java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime());
-        Instant process = ProcessHandle.current().info().startInstant().orElse(jvm);
-        return Duration.between(process, jvm).compareTo(Duration.ofSeconds(2)) > 0 ? jvm : process;
+        return LaunchInstant.of(System.getProperty(LaunchInstant.PROPERTY));
     }
 
     private int runCommands() throws Exception {
