@@ -6,6 +6,11 @@ import static org.junit.Assert.assertTrue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,6 +216,50 @@ public class KarafIT {
         awaitReady("kamqp");
         shell.run("jobs:push kamqp log reinstalled id=karaf-amqp-2");
         awaitHandled("karaf-amqp-2");
+    }
+
+    @Test
+    public void step9_theHttpFeatureServesTheApiOnPaxWebAndAChangeNeedsTheToken() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        // before the feature: Pax Web's configuration from etc/ (the feature keeps an existing one), the API's token
+        Files.writeString(karaf.etc("org.ops4j.pax.web.cfg"), "org.osgi.service.http.port=" + port + "\n");
+        Files.writeString(karaf.etc("jobs.http.cfg"), "token=karaf-http-token\n");
+        Poll.until("Pax Web's port " + port + " and the API's token configured from etc/", WAIT, POLL,
+                () -> shell.run("config:list '(service.pid=org.ops4j.pax.web)'").contains(Integer.toString(port))
+                        && shell.run("config:list '(service.pid=jobs.http)'").contains("token"),
+                () -> shell.run("config:list '(service.pid=org.ops4j.pax.web)'"));
+        KarafShell.Result install = shell.exec("feature:install osgijobs-http", WAIT);
+        assertTrue(install + "\n" + karaf.diagnostics(), install.ok());
+
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + port;
+        Poll.until("GET /jobs/pipelines answering on Pax Web", WAIT, POLL, () -> {
+            try {
+                HttpResponse<String> list = http.send(HttpRequest.newBuilder(URI.create(base + "/jobs/pipelines"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                return list.statusCode() == 200 && list.body().contains("\"default\"");
+            } catch (IOException e) {
+                return false;
+            }
+        }, karaf::diagnostics);
+
+        String job = "{\"name\":\"log\",\"payload\":\"over-http\",\"id\":\"karaf-http-1\"}";
+        HttpRequest.Builder push = HttpRequest.newBuilder(URI.create(base + "/jobs/pipelines/default/jobs"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(job));
+        HttpResponse<String> refused = http.send(push.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals("a push without the token: " + refused.body(), 401, refused.statusCode());
+        HttpResponse<String> accepted = http.send(push.header("Authorization", "Bearer karaf-http-token").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals("a push with the token: " + accepted.body(), 202, accepted.statusCode());
+        awaitHandled("karaf-http-1");
+
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body(), metrics.body().contains("jobs_pushed_total{"));
     }
 
     /**
