@@ -22,6 +22,11 @@ public interface PipelineAdmin {
     /** Pipeline option: the pipeline's priority (default 10). */
     String OPTION_PRIORITY = "priority";
 
+    /** Header of a dead-lettered job: the pipeline it failed in. */
+    String DEAD_LETTER_FROM_HEADER = "x-jobs-dead-letter-from";
+    /** Header of a dead-lettered job: its last failure. */
+    String ERROR_HEADER = "x-jobs-error";
+
     /**
      * Stops moving jobs of a pipeline to workers; pushes are still accepted. The pause is kept across driver swaps
      * and configuration edits.
@@ -72,4 +77,35 @@ public interface PipelineAdmin {
      * @return its counters
      */
     PipelineStats stats(String pipeline);
+
+    /**
+     * Looks into a pipeline without changing it: the jobs its driver stores and has not handed to a worker yet, in
+     * the order they would run. Meant for a dead-letter pipeline, whose jobs carry {@link #DEAD_LETTER_FROM_HEADER}
+     * and {@link #ERROR_HEADER}.
+     *
+     * @param pipeline the pipeline's name
+     * @param limit    at most this many jobs, from 1 to 1000
+     * @return the jobs
+     * @throws JobsException {@code UNKNOWN_PIPELINE}; {@code BAD_INPUT} when the limit is out of range or the
+     *                       pipeline's driver cannot list its jobs (a broker that only delivers);
+     *                       {@code UNAVAILABLE} while no driver serves the pipeline
+     * @since 1.1
+     */
+    List<Message> waiting(String pipeline, int limit);
+
+    /**
+     * Runs a dead-lettered job again: takes it out of the dead-letter pipeline and pushes it into the pipeline it
+     * failed in (its {@link #DEAD_LETTER_FROM_HEADER}), without the dead-letter headers and with its attempts
+     * counted from 1 again (no {@link org.osgijobs.api.handler.JobContext#ATTEMPT_HEADER}). When that push fails, the job goes back into the dead-letter pipeline and the failure is
+     * thrown.
+     *
+     * @param deadLetterPipeline the pipeline holding the job
+     * @param jobId              the job's id
+     * @return the pipeline the job went to
+     * @throws JobsException {@code UNKNOWN_PIPELINE} for either pipeline; {@code BAD_INPUT} when no waiting job has
+     *                       that id, when it names no pipeline it failed in, or when the driver cannot list its jobs;
+     *                       the push's failure otherwise
+     * @since 1.1
+     */
+    String runAgain(String deadLetterPipeline, String jobId);
 }

@@ -3,5 +3,5 @@
  * {@link org.osgijobs.api.Message} a producer pushes, and the value types the runtime reports.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.osgijobs.api;

@@ -6,5 +6,5 @@
  * that are ready to run.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package org.osgijobs.api.driver;

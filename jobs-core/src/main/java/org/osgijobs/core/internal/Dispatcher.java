@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
+import org.osgijobs.api.PipelineAdmin;
 import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
@@ -42,9 +43,9 @@ final class Dispatcher {
     static final long ABANDON_AFTER_MILLIS = 2000;
 
     /** Header naming the pipeline a dead-lettered job failed in. */
-    static final String DEAD_LETTER_FROM_HEADER = "x-jobs-dead-letter-from";
+    static final String DEAD_LETTER_FROM_HEADER = PipelineAdmin.DEAD_LETTER_FROM_HEADER;
     /** Header carrying the last failure of a dead-lettered job. */
-    static final String ERROR_HEADER = "x-jobs-error";
+    static final String ERROR_HEADER = PipelineAdmin.ERROR_HEADER;
     /** Header counting the times a job found no handler. */
     static final String NO_HANDLER_ROUNDS_HEADER = "x-jobs-no-handler-rounds";
 

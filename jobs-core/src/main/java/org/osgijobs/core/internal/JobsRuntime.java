@@ -101,6 +101,9 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
     private final PriorityJobQueue queue = new PriorityJobQueue(RuntimeSettings.DEFAULT_PIPELINE_SIZE);
     private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, daemon("jobs-timer"));
     /** Lifecycle transitions: one lane per pipeline over these threads, which end when idle. */
+    /** The most jobs {@link #waiting(String, int)} lists at once. */
+    static final int MAX_WAITING_LISTED = 1000;
+
     private final ThreadPoolExecutor lifecycle = elastic("jobs-lifecycle", Integer.MAX_VALUE);
     /** Stages returned to producers complete here, never on a driver's I/O thread; also deferred pushes. */
     private final ThreadPoolExecutor callbacks = elastic("jobs-callback", 16);
@@ -373,6 +376,47 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
     public PipelineStats stats(String pipeline) {
         ManagedPipeline p = manager.existing(pipeline);
         return p.counters.snapshot(p.name, p.state());
+    }
+
+    @Override
+    public List<Message> waiting(String pipeline, int limit) {
+        if (limit < 1 || limit > MAX_WAITING_LISTED) {
+            throw new JobsException(Kind.BAD_INPUT, "limit must be from 1 to " + MAX_WAITING_LISTED + ", got "
+                    + limit);
+        }
+        return manager.existing(pipeline).browsable().waiting(limit);
+    }
+
+    @Override
+    public String runAgain(String deadLetterPipeline, String jobId) {
+        ManagedPipeline letters = manager.existing(deadLetterPipeline);
+        Message letter = letters.browsable().remove(jobId).orElseThrow(() -> new JobsException(Kind.BAD_INPUT,
+                "pipeline '" + letters.name + "': no waiting job has id '" + jobId + "'"));
+        String origin = DeadLetters.origin(letter);
+        try {
+            if (origin == null) {
+                throw new JobsException(Kind.BAD_INPUT, "job " + jobId + " in pipeline '" + letters.name
+                        + "' was not dead-lettered: it has no " + PipelineAdmin.DEAD_LETTER_FROM_HEADER + " header");
+            }
+            producer.push(DeadLetters.again(letter, origin));
+        } catch (JobsException e) {
+            putBack(letters, letter, e);
+            throw e;
+        }
+        LOG.info("job {} ({}) of pipeline '{}' runs again in pipeline '{}'", jobId, letter.name(), letters.name,
+                origin);
+        return origin;
+    }
+
+    /** The job left its dead-letter pipeline but could not go on: back where it was (at the end of it). */
+    private void putBack(ManagedPipeline letters, Message letter, JobsException why) {
+        try {
+            producer.push(letter);
+        } catch (JobsException e) {
+            // nowhere to keep it: the log is the last place the job exists
+            LOG.error("job {} could not run again ({}) nor go back to pipeline '{}' ({}); it is dropped: {}",
+                    letter.id(), why.getMessage(), letters.name, e.getMessage(), letter);
+        }
     }
 
     /** Waits until the lifecycle transitions queued so far have run; for tests and scripts. */

@@ -14,6 +14,7 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.JobsException.Kind;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.api.driver.Browsable;
 import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Pipeline;
 import org.slf4j.Logger;
@@ -639,6 +640,29 @@ final class ManagedPipeline {
         CompletableFuture<Driver> waiting = nextDriver;
         nextDriver = new CompletableFuture<>();
         waiting.completeExceptionally(new JobsException(Kind.BAD_INPUT, named(why)));
+    }
+
+    /**
+     * @return the serving driver's view of its stored jobs
+     * @throws JobsException {@code UNAVAILABLE} while no driver serves the pipeline, {@code BAD_INPUT} when its
+     *                       driver cannot list its jobs
+     */
+    Browsable browsable() {
+        Driver current;
+        String why;
+        synchronized (this) {
+            current = driver;
+            why = problem;
+        }
+        if (current == null) {
+            throw new JobsException(Kind.UNAVAILABLE, named("no driver serves it now"
+                    + (why == null ? "" : " (" + why + ")")));
+        }
+        if (!(current instanceof Browsable)) {
+            throw new JobsException(Kind.BAD_INPUT, named("driver " + definition.driver()
+                    + " cannot list its jobs (only drivers that store jobs themselves can)"));
+        }
+        return (Browsable) current;
     }
 
     /** Guarded by this. */

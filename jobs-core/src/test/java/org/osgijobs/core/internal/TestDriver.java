@@ -2,6 +2,7 @@ package org.osgijobs.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.api.driver.Browsable;
 import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Driver;
@@ -20,7 +22,7 @@ import org.osgijobs.api.driver.Queue;
  * A minimal in-process driver for the runtime's unit tests: jobs wait in a list while paused and go straight to the
  * queue while consuming; delays are ignored (recorded only), so retries run at once.
  */
-class TestDriver implements Driver {
+class TestDriver implements Driver, Browsable {
     final Pipeline pipeline;
     final Queue queue;
     final List<Message> waiting = new ArrayList<>();
@@ -125,6 +127,21 @@ class TestDriver implements Driver {
     public synchronized State state() {
         return new State(pipeline.name(), pipeline.driver(), pipeline.name(), waiting.size(), 0, 0, consuming,
                 pipeline.priority(), "");
+    }
+
+    @Override
+    public synchronized List<Message> waiting(int limit) {
+        return List.copyOf(waiting.subList(0, Math.min(limit, waiting.size())));
+    }
+
+    @Override
+    public synchronized Optional<Message> remove(String id) {
+        for (int i = 0; i < waiting.size(); i++) {
+            if (waiting.get(i).id().equals(id)) {
+                return Optional.of(waiting.remove(i));
+            }
+        }
+        return Optional.empty();
     }
 
     void settled(TestJob job) {
