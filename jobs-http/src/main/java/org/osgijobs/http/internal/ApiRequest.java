@@ -11,7 +11,8 @@ import java.util.function.Function;
  * @param body       the body, already limited in size
  * @param remoteAddr the client's IP address
  * @param scheme     the request's scheme ({@code http} or {@code https})
+ * @param query      a query parameter's first value by name, or {@code null}
  */
 record ApiRequest(String method, String path, Function<String, String> header, byte[] body, String remoteAddr,
-        String scheme) {
+        String scheme, Function<String, String> query) {
 }

@@ -29,12 +29,16 @@ import org.osgijobs.api.State;
  * POST   /pipelines/{name}/resume        resume it                                             200
  * POST   /pipelines/{name}/jobs          push one job                                          202
  * POST   /pipelines/{name}/jobs/batch    push {"jobs": [...]}: one result per job              200
+ * GET    /pipelines/{name}/jobs?limit=N  the jobs waiting in it (drivers that can list them)   200
+ * POST   /pipelines/{name}/jobs/{id}/run-again   a dead-lettered job back to its pipeline      200
  * GET    /openapi.json                   the OpenAPI document
  * GET    /ui/                            the dashboard
  * </pre>
  * Every error is a JSON body (see {@link Errors}). GET changes nothing.
  */
 final class ApiRouter {
+    /** Jobs listed by GET .../jobs without a limit. */
+    static final int DEFAULT_WAITING_LIMIT = 100;
 
     private final JobProducer producer;
     private final PipelineAdmin admin;
@@ -103,7 +107,7 @@ final class ApiRouter {
             allow(method, "GET");
             return new ApiResponse(200, Map.of(), ApiResponse.JSON, openApi);
         }
-        if (segments.isEmpty() || !segments.get(0).equals("pipelines") || segments.size() > 4) {
+        if (segments.isEmpty() || !segments.get(0).equals("pipelines") || segments.size() > 5) {
             throw new ApiException(404, null, "no resource at '" + request.path() + "'; see openapi.json");
         }
         if (segments.size() == 1) {
@@ -131,12 +135,20 @@ final class ApiRouter {
             return ApiResponse.json(200, Json.bytes(json, Json.pipeline(json, admin.stat(pipeline), null)));
         }
         if (action.equals("jobs") && segments.size() == 3) {
-            allow(method, "POST");
-            return pushOne(request, pipeline);
+            allow(method, "GET", "POST");
+            return method.equals("GET") ? waiting(request, pipeline) : pushOne(request, pipeline);
         }
-        if (action.equals("jobs") && segments.get(3).equals("batch")) {
+        if (action.equals("jobs") && segments.size() == 4 && segments.get(3).equals("batch")) {
             allow(method, "POST");
             return pushBatch(request, pipeline);
+        }
+        if (action.equals("jobs") && segments.size() == 5 && segments.get(4).equals("run-again")) {
+            allow(method, "POST");
+            String id = segments.get(3);
+            ObjectNode answer = json.createObjectNode();
+            answer.put("id", id);
+            answer.put("pipeline", admin.runAgain(pipeline, id));
+            return ApiResponse.json(200, Json.bytes(json, answer));
         }
         throw new ApiException(404, null, "no resource at '" + request.path() + "'; see openapi.json");
     }
@@ -193,6 +205,26 @@ final class ApiRouter {
         admin.declare(options);
         return ApiResponse.json(201, Json.bytes(json, Json.pipeline(json, admin.stat(name), null)))
                 .withHeader("Location", "pipelines/" + name);
+    }
+
+    private ApiResponse waiting(ApiRequest request, String pipeline) {
+        String limitText = request.query().apply("limit");
+        int limit = DEFAULT_WAITING_LIMIT;
+        if (limitText != null) {
+            try {
+                limit = Integer.parseInt(limitText);
+            } catch (NumberFormatException e) {
+                throw ApiException.badInput("limit", "limit must be an integer from 1 to 1000, got '" + limitText
+                        + "'");
+            }
+        }
+        ObjectNode root = json.createObjectNode();
+        root.put("pipeline", pipeline);
+        ArrayNode jobs = root.putArray("jobs");
+        for (Message m : admin.waiting(pipeline, limit)) {
+            jobs.add(Json.job(json, m));
+        }
+        return ApiResponse.json(200, Json.bytes(json, root));
     }
 
     private ApiResponse pushOne(ApiRequest request, String pipeline) {

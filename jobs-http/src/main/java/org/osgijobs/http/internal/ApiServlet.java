@@ -38,7 +38,8 @@ final class ApiServlet extends HttpServlet {
         } else {
             String path = req.getPathInfo();
             ApiRequest request = new ApiRequest(req.getMethod().toUpperCase(Locale.ROOT), path == null ? "" : path,
-                    req::getHeader, body, req.getRemoteAddr(), req.getScheme());
+                    req::getHeader, body, req.getRemoteAddr(), req.getScheme(),
+                    QueryString.parse(req.getQueryString())::get);
             answer = router.handle(request);
         }
         resp.setStatus(answer.status());

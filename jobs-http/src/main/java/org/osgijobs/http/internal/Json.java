@@ -2,13 +2,20 @@ package org.osgijobs.http.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.osgijobs.api.Message;
 import org.osgijobs.api.PipelineStats;
 import org.osgijobs.api.State;
 
@@ -42,6 +49,34 @@ final class Json {
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A stored job, in the shape a push takes: the payload as text when it is UTF-8, else base64 with
+     * {@code payload_encoding}; headers as lists of strings.
+     */
+    static ObjectNode job(ObjectMapper json, Message message) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", message.id());
+        node.put("name", message.name());
+        byte[] payload = message.payload();
+        try {
+            node.put("payload", StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(payload)).toString());
+        } catch (CharacterCodingException e) {
+            node.put("payload", Base64.getEncoder().encodeToString(payload));
+            node.put("payload_encoding", "base64");
+        }
+        ObjectNode headers = node.putObject("headers");
+        message.headers().forEach((name, values) -> {
+            ArrayNode list = headers.putArray(name);
+            values.forEach(list::add);
+        });
+        node.put("priority", message.priority());
+        node.put("delay", message.delay());
+        node.put("auto_ack", message.autoAck());
+        return node;
     }
 
     /** A pipeline's state, with its counters under {@code stats} when given. */

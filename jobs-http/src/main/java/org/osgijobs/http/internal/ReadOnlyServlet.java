@@ -35,7 +35,7 @@ final class ReadOnlyServlet extends HttpServlet {
                 throw new ApiRouter.MethodNotAllowed(method, "GET");
             }
             guard.check(new ApiRequest(method, path, req::getHeader, new byte[0], req.getRemoteAddr(),
-                    req.getScheme()));
+                    req.getScheme(), name -> null));
             answer = answers.apply(path);
         } catch (ApiException e) {
             answer = errors.of(e);

@@ -42,8 +42,10 @@ public class ApiRouterTest {
             h.put("Content-Type", "application/json");
         }
         h.putAll(headers);
-        return new ApiRequest(method, path, h::get, body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8),
-                remote, "http");
+        String[] pathAndQuery = path.split("\\?", 2);
+        return new ApiRequest(method, pathAndQuery[0], h::get,
+                body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8), remote, "http",
+                QueryString.parse(pathAndQuery.length > 1 ? pathAndQuery[1] : null)::get);
     }
 
     private static ApiRequest request(String method, String path, String body) {
@@ -93,6 +95,47 @@ public class ApiRouterTest {
         assertArrayEquals(new byte[] {0, 1, (byte) 0xff}, jobs.pushed.get(0).payload());
         assertEquals(jobs.pushed.get(0).id(), body(r).get("id").textValue());
         assertFalse(jobs.pushed.get(0).id().isEmpty());
+    }
+
+    @Test
+    public void theWaitingJobsAreListedInThePushShapeAndADeadLetterRunsAgain() throws Exception {
+        jobs.with("failed").stored.put("failed", new java.util.ArrayList<>(List.of(
+                Message.builder("mail").id("m-1").pipeline("failed").payload("to bob").priority(3)
+                        .header("x-jobs-dead-letter-from", "default").header("x-jobs-error", "smtp down").build(),
+                Message.builder("bin").id("m-2").pipeline("failed").payload(new byte[] {0, (byte) 0xff}).build())));
+
+        ApiResponse list = open.handle(request("GET", "/pipelines/failed/jobs?limit=5", null));
+        assertEquals(200, list.status());
+        assertEquals("waiting failed 5", jobs.calls.get(0));
+        JsonNode listed = body(list).get("jobs");
+        assertEquals(2, listed.size());
+        assertEquals("m-1", listed.get(0).get("id").textValue());
+        assertEquals("to bob", listed.get(0).get("payload").textValue());
+        assertEquals("smtp down", listed.get(0).get("headers").get("x-jobs-error").get(0).textValue());
+        assertEquals(3, listed.get(0).get("priority").intValue());
+        assertEquals("AP8=", listed.get(1).get("payload").textValue());
+        assertEquals("base64", listed.get(1).get("payload_encoding").textValue());
+        assertEquals("without a limit, 100", 200, open.handle(request("GET", "/pipelines/failed/jobs", null)).status());
+        assertEquals("waiting failed 100", jobs.calls.get(1));
+        assertError(open.handle(request("GET", "/pipelines/failed/jobs?limit=many", null)), 400, "BAD_INPUT", "limit");
+        assertError(open.handle(request("GET", "/pipelines/failed/jobs?limit=0", null)), 400, "BAD_INPUT", null);
+
+        ApiResponse again = open.handle(request("POST", "/pipelines/failed/jobs/m-1/run-again", null));
+        assertEquals(200, again.status());
+        assertEquals("default", body(again).get("pipeline").textValue());
+        assertEquals("m-1", body(again).get("id").textValue());
+        assertError(open.handle(request("POST", "/pipelines/failed/jobs/m-1/run-again", null)), 400, "BAD_INPUT",
+                null);
+        assertEquals(405, open.handle(request("GET", "/pipelines/failed/jobs/m-2/run-again", null)).status());
+        assertError(open.handle(request("GET", "/pipelines/nowhere/jobs", null)), 404, "UNKNOWN_PIPELINE", null);
+    }
+
+    @Test
+    public void runAgainIsAChangeAndNeedsTheToken() throws Exception {
+        jobs.with("failed");
+        ApiRouter guarded = router(TOKEN, List.of(), false);
+        assertEquals(401, guarded.handle(request("POST", "/pipelines/failed/jobs/m-1/run-again", null)).status());
+        assertEquals("nothing was asked of the runtime", List.of(), jobs.calls);
     }
 
     @Test
@@ -210,7 +253,8 @@ public class ApiRouterTest {
         ApiResponse r = open.handle(request("GET", "/pipelines/default/pause", null));
         assertError(r, 405, "METHOD_NOT_ALLOWED", null);
         assertEquals("POST", r.headers().get("Allow"));
-        assertError(open.handle(request("GET", "/pipelines/default/jobs", null)), 405, "METHOD_NOT_ALLOWED", null);
+        assertError(open.handle(request("GET", "/pipelines/default/jobs/batch", null)), 405, "METHOD_NOT_ALLOWED",
+                null);
         assertEquals("GET, DELETE", open.handle(request("PUT", "/pipelines/default", null)).headers().get("Allow"));
         assertTrue(jobs.calls.isEmpty());
         assertError(open.handle(request("GET", "/nothing", null)), 404, "NOT_FOUND", null);

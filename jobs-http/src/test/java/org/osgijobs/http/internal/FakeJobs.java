@@ -125,4 +125,30 @@ final class FakeJobs implements Jobs {
         return PipelineStats.builder(pipeline).pushed(pushed.stream().filter(m -> m.pipeline().equals(pipeline))
                 .count()).build();
     }
+
+    /** The jobs {@link #waiting} lists per pipeline (as a driver that can list them would). */
+    final Map<String, List<Message>> stored = new TreeMap<>();
+
+    @Override
+    public List<Message> waiting(String pipeline, int limit) {
+        known(pipeline);
+        calls.add("waiting " + pipeline + " " + limit);
+        if (limit < 1 || limit > 1000) {
+            throw new JobsException(JobsException.Kind.BAD_INPUT, "limit must be from 1 to 1000, got " + limit);
+        }
+        List<Message> jobs = stored.getOrDefault(pipeline, List.of());
+        return List.copyOf(jobs.subList(0, Math.min(limit, jobs.size())));
+    }
+
+    @Override
+    public String runAgain(String deadLetterPipeline, String jobId) {
+        known(deadLetterPipeline);
+        calls.add("runAgain " + deadLetterPipeline + " " + jobId);
+        List<Message> jobs = stored.getOrDefault(deadLetterPipeline, new ArrayList<>());
+        Message letter = jobs.stream().filter(m -> m.id().equals(jobId)).findFirst().orElseThrow(
+                () -> new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + deadLetterPipeline
+                        + "': no waiting job has id '" + jobId + "'"));
+        jobs.remove(letter);
+        return letter.header("x-jobs-dead-letter-from");
+    }
 }

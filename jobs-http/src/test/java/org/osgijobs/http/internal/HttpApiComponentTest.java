@@ -121,6 +121,7 @@ public class HttpApiComponentTest {
                     case "getInputStream": return stream;
                     case "getRemoteAddr": return "127.0.0.1";
                     case "getScheme": return "http";
+                    case "getQueryString": return null;
                     default: throw new UnsupportedOperationException(m.getName());
                     }
                 });

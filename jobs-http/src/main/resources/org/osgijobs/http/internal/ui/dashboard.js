@@ -1,6 +1,7 @@
 // The dashboard: polls the API (relative to this page: ../pipelines) once a second, draws the pipelines, two
-// charts of the last five minutes, and sends pause, resume, destroy and push with the bearer token typed in above
-// (kept for this browser tab only). No library, nothing loaded from elsewhere.
+// charts of the last five minutes and the jobs waiting in one pipeline (the dead letters by default), and sends
+// pause, resume, destroy, push and run-again with the bearer token typed in above (kept for this browser tab only).
+// No library, nothing loaded from elsewhere.
 (function () {
   'use strict';
   var API = new URL('..', window.location.href).href.replace(/\/$/, '');
@@ -118,17 +119,85 @@
     var names = pipelines.map(function (p) { return p.pipeline; }).join('\n');
     if (names !== known) {
       known = names;
-      var select = document.getElementById('push-pipeline');
-      var chosen = select.value;
-      select.textContent = '';
-      pipelines.forEach(function (p) {
-        var o = document.createElement('option');
-        o.value = o.textContent = p.pipeline;
-        select.appendChild(o);
-      });
-      if (chosen && names.split('\n').indexOf(chosen) >= 0) { select.value = chosen; }
+      fillSelect(document.getElementById('push-pipeline'), pipelines, null);
+      fillSelect(document.getElementById('waiting-pipeline'), pipelines, 'failed');
     }
   }
+
+  // keeps the choice when it still exists; else the preferred pipeline when there is one
+  function fillSelect(select, pipelines, preferred) {
+    var names = pipelines.map(function (p) { return p.pipeline; });
+    var chosen = select.value;
+    select.textContent = '';
+    names.forEach(function (n) {
+      var o = document.createElement('option');
+      o.value = o.textContent = n;
+      select.appendChild(o);
+    });
+    if (chosen && names.indexOf(chosen) >= 0) {
+      select.value = chosen;
+    } else if (preferred && names.indexOf(preferred) >= 0) {
+      select.value = preferred;
+    }
+  }
+
+  function first(headers, name) {
+    var values = headers && headers[name];
+    return values && values.length ? values[0] : '';
+  }
+
+  var waitingDrawn = '';
+  function renderWaiting(pipeline, jobs, problem) {
+    var now = pipeline + '|' + (problem || '') + '|' + JSON.stringify(jobs);
+    if (now === waitingDrawn) { return; }
+    waitingDrawn = now;
+    var tbody = document.querySelector('#waiting tbody');
+    var result = document.getElementById('waiting-result');
+    tbody.textContent = '';
+    if (problem) {
+      var tr = document.createElement('tr');
+      var td = cell(problem, 'problem');
+      td.colSpan = 7;
+      tr.appendChild(td);
+      tbody.appendChild(tr);
+      return;
+    }
+    jobs.forEach(function (j) {
+      var tr = document.createElement('tr');
+      tr.setAttribute('data-job', j.id);
+      var from = first(j.headers, 'x-jobs-dead-letter-from');
+      tr.appendChild(cell(j.id, 'id'));
+      tr.appendChild(cell(j.name, 'job'));
+      tr.appendChild(cell(from, 'from'));
+      tr.appendChild(cell(first(j.headers, 'x-jobs-attempt'), 'attempts'));
+      tr.appendChild(cell(first(j.headers, 'x-jobs-error'), 'error'));
+      var payload = j.payload_encoding === 'base64' ? '(' + j.payload.length + ' base64 chars)' : j.payload;
+      tr.appendChild(cell(payload.length > 60 ? payload.substring(0, 60) + '…' : payload, 'payload'));
+      var actions = cell('', 'actions');
+      if (from) {
+        actions.appendChild(button('Run again', 'run-again', function () {
+          send('POST', '/pipelines/' + encodeURIComponent(pipeline) + '/jobs/' + encodeURIComponent(j.id)
+            + '/run-again', undefined, result, function (body) { return j.id + ' runs again in ' + body.pipeline; });
+        }));
+      }
+      tr.appendChild(actions);
+      tbody.appendChild(tr);
+    });
+  }
+
+  function pollWaiting() {
+    var pipeline = document.getElementById('waiting-pipeline').value;
+    if (!pipeline) { return; }
+    fetch(API + '/pipelines/' + encodeURIComponent(pipeline) + '/jobs?limit=50', { headers: headers(false) })
+      .then(function (r) {
+        return r.json().then(function (body) {
+          if (!r.ok) { renderWaiting(pipeline, [], errorText(r, body)); return; }
+          renderWaiting(pipeline, body.jobs, null);
+        });
+      })
+      .catch(function (e) { renderWaiting(pipeline, [], String(e)); });
+  }
+  document.getElementById('waiting-pipeline').addEventListener('change', pollWaiting);
 
   function record(pipelines) {
     var processed = 0, runs = 0, weighted = 0;
@@ -185,6 +254,7 @@
         render(body.pipelines);
         record(body.pipelines);
         charts();
+        pollWaiting();
       })
       .catch(function (e) {
         var status = document.getElementById('status');
