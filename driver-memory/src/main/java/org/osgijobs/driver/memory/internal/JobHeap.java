@@ -48,6 +48,24 @@ final class JobHeap {
         return heap.size();
     }
 
+    /** @return the first jobs in order, at most {@code limit}, leaving the heap as it is */
+    List<MemoryJob> first(int limit) {
+        List<MemoryJob> all = new ArrayList<>(heap);
+        all.sort(order);
+        return all.subList(0, Math.min(limit, all.size()));
+    }
+
+    /** @return the job with that id, removed, or {@code null} */
+    MemoryJob remove(String id) {
+        for (MemoryJob job : heap) {
+            if (job.id().equals(id)) {
+                heap.remove(job);
+                return job;
+            }
+        }
+        return null;
+    }
+
     /** @return every job, in order, leaving the heap empty */
     List<MemoryJob> drain() {
         List<MemoryJob> all = new ArrayList<>(heap);

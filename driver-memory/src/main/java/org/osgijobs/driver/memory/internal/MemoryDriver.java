@@ -3,6 +3,7 @@ package org.osgijobs.driver.memory.internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
@@ -18,6 +19,7 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
 import org.osgijobs.api.driver.Custody;
+import org.osgijobs.api.driver.Browsable;
 import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Pipeline;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * decrement. An ack takes the lock only to pump when something is buffered; a producer that buffers a job pumps
  * after publishing that it did, so between the two of them a freed slot is always seen.
  */
-final class MemoryDriver implements Driver {
+final class MemoryDriver implements Driver, Browsable {
     static final String NAME = "memory";
     static final String OPTION_PREFETCH = "prefetch";
     static final int DEFAULT_PREFETCH = 100_000;
@@ -209,6 +211,52 @@ final class MemoryDriver implements Driver {
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public List<Message> waiting(int limit) {
+        lock.lock();
+        try {
+            List<Message> jobs = new ArrayList<>();
+            buffer.first(limit).forEach(job -> jobs.add(asWaiting(job, 0)));
+            long now = System.nanoTime();
+            for (MemoryJob job : delayed.first(limit - jobs.size())) {
+                jobs.add(asWaiting(job, now));
+            }
+            return jobs;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Message> remove(String id) {
+        lock.lock();
+        try {
+            MemoryJob job = buffer.remove(id);
+            if (job == null) {
+                job = delayed.remove(id); // a wake-up scheduled for it finds nothing due and schedules the next
+            }
+            if (job == null) {
+                return Optional.empty();
+            }
+            if (buffer.isEmpty()) {
+                buffered = false;
+            }
+            admitWaiting();
+            return Optional.of(asWaiting(job, 0));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @return the stored job as a message: the delay is what is left of it ({@code now} 0: none) */
+    private static Message asWaiting(MemoryJob job, long now) {
+        int delay = now == 0 || job.due() == 0 ? 0
+                : (int) Math.max(0, (job.due() - now + NANOS_PER_SECOND - 1) / NANOS_PER_SECOND);
+        Message message = job.message();
+        return message.delay() == delay && message.priority() == job.priority() ? message
+                : message.toBuilder().delay(delay).priority(job.priority()).build();
     }
 
     /** A worker took one of this driver's jobs from the runtime's queue. */

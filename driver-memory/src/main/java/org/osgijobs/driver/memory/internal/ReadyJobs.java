@@ -2,6 +2,7 @@ package org.osgijobs.driver.memory.internal;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
@@ -58,6 +59,40 @@ final class ReadyJobs {
         boolean isEmpty() {
             return inOrder.isEmpty() && late.isEmpty();
         }
+
+        /** Adds the line's jobs in order to {@code into} until it holds {@code limit}. */
+        void first(List<MemoryJob> into, int limit) {
+            List<MemoryJob> lateInOrder = new ArrayList<>(late);
+            lateInOrder.sort(MemoryJob.READY_ORDER);
+            Iterator<MemoryJob> main = inOrder.iterator();
+            int l = 0;
+            MemoryJob next = main.hasNext() ? main.next() : null;
+            while (into.size() < limit && (next != null || l < lateInOrder.size())) {
+                if (next == null || l < lateInOrder.size() && lateInOrder.get(l).sequence() < next.sequence()) {
+                    into.add(lateInOrder.get(l++));
+                } else {
+                    into.add(next);
+                    next = main.hasNext() ? main.next() : null;
+                }
+            }
+        }
+
+        MemoryJob remove(String id) {
+            for (Iterator<MemoryJob> it = inOrder.iterator(); it.hasNext();) {
+                MemoryJob job = it.next();
+                if (job.id().equals(id)) {
+                    it.remove();
+                    return job;
+                }
+            }
+            for (MemoryJob job : late) {
+                if (job.id().equals(id)) {
+                    late.remove(job);
+                    return job;
+                }
+            }
+            return null;
+        }
     }
 
     private final TreeMap<Long, Line> lines = new TreeMap<>();
@@ -94,6 +129,34 @@ final class ReadyJobs {
 
     int size() {
         return size;
+    }
+
+    /** @return the first jobs in order, at most {@code limit}, leaving them where they are */
+    List<MemoryJob> first(int limit) {
+        List<MemoryJob> first = new ArrayList<>(Math.min(limit, size));
+        for (Line line : lines.values()) {
+            if (first.size() >= limit) {
+                break;
+            }
+            line.first(first, limit);
+        }
+        return first;
+    }
+
+    /** @return the job with that id, removed, or {@code null}; a linear search, for an operator's request */
+    MemoryJob remove(String id) {
+        for (Iterator<Map.Entry<Long, Line>> it = lines.entrySet().iterator(); it.hasNext();) {
+            Line line = it.next().getValue();
+            MemoryJob job = line.remove(id);
+            if (job != null) {
+                if (line.isEmpty()) {
+                    it.remove();
+                }
+                size--;
+                return job;
+            }
+        }
+        return null;
     }
 
     /** @return every job, in order, leaving none */
