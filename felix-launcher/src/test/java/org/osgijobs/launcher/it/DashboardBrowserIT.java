@@ -33,7 +33,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in a real browser (Debian's headless chromium through its chromedriver) against the distribution
  * started as a process: the token typed in, a pipeline paused and resumed by clicking, a job pushed from the form
- * and seen run and counted; a screenshot is kept as target/dashboard.png.
+ * and seen run and counted, a dead-lettered job listed and run again by clicking; a screenshot is kept as
+ * target/dashboard.png.
  */
 public class DashboardBrowserIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -44,7 +45,7 @@ public class DashboardBrowserIT {
     public TemporaryFolder folder = new TemporaryFolder();
 
     @Test
-    public void pauseResumeAndPushByClicking() throws Exception {
+    public void pauseResumePushAndRunAgainByClicking() throws Exception {
         browserIsThere();
         Distribution dist = Distribution.copyTo(folder.getRoot().toPath());
         try (Run run = dist.start("--no-console")) {
@@ -81,6 +82,37 @@ public class DashboardBrowserIT {
                 wait.until(b -> "1".equals(row(b, "default").findElement(By.cssSelector("td.processed")).getText()));
                 run.awaitLog("pushed from the browser", 1, Duration.ofSeconds(20));
                 wait.until(b -> "1".equals(row(b, "default").findElement(By.cssSelector("td.pushed")).getText()));
+
+                // a job that fails its three attempts (1 s, then 2 s apart) is listed among the dead letters of
+                // 'failed' (the table's pipeline at first), and Run again sends it back into 'default'
+                new Select(browser.findElement(By.id("push-pipeline"))).selectByValue("default");
+                WebElement name = browser.findElement(By.id("push-name"));
+                name.clear();
+                name.sendKeys("fail");
+                payload.clear();
+                payload.sendKeys("doomed");
+                browser.findElement(By.id("push-submit")).click();
+                wait.until(b -> b.findElement(By.id("push-result")).getText().startsWith("pushed "));
+                String failedId = browser.findElement(By.id("push-result")).getText().split(" ")[1];
+                WebDriverWait deadLettering = new WebDriverWait(browser, Duration.ofSeconds(30));
+                deadLettering.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+                deadLettering.until(b -> !b.findElements(By.cssSelector("tr[data-job='" + failedId + "']")).isEmpty());
+                WebElement letter = browser.findElement(By.cssSelector("tr[data-job='" + failedId + "']"));
+                assertEquals("default", letter.findElement(By.cssSelector("td.from")).getText());
+                assertTrue(letter.getText(), letter.findElement(By.cssSelector("td.error")).getText()
+                        .contains("fail"));
+                wait.until(b -> {
+                    try {
+                        b.findElement(By.cssSelector("tr[data-job='" + failedId + "'] button.run-again")).click();
+                        return true;
+                    } catch (org.openqa.selenium.NoSuchElementException e) {
+                        return false;
+                    }
+                });
+                wait.until(b -> b.findElement(By.id("waiting-result")).getText()
+                        .equals(failedId + " runs again in default"));
+                run.awaitLog("job " + failedId + " (fail) of pipeline 'failed' runs again in pipeline 'default'", 1,
+                        Duration.ofSeconds(20));
 
                 File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
                 Path kept = Path.of(System.getProperty("distribution.dir", "target/osgi-jobs")).resolveSibling(

@@ -111,6 +111,43 @@ public class HttpApiIT extends HttpItestSupport {
     }
 
     @Test
+    public void aDeadLetterIsListedAndRunsAgainInThePipelineItFailedIn() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean fixed = new java.util.concurrent.atomic.AtomicBoolean();
+        RecordingHandler succeeded = new RecordingHandler();
+        registerHandler(job -> {
+            if (!fixed.get()) {
+                throw new IllegalStateException("the mail server is down");
+            }
+            succeeded.handle(job);
+        }, "http.flaky");
+        declare(Map.of("name", "web-dead", "driver", "memory"));
+        declare(Map.of("name", "web-work", "driver", "memory", "max_attempts", "1",
+                "dead_letter_pipeline", "web-dead"));
+        jobs().resume("web-work");
+        assertEquals(202, post("/jobs/pipelines/web-work/jobs", "{\"name\":\"http.flaky\",\"id\":\"flaky-1\","
+                + "\"payload\":\"to bob\"}").status);
+        await("dead-lettered", () -> jobs().stats("web-work").deadLettered() == 1);
+
+        Answer listed = get("/jobs/pipelines/web-dead/jobs?limit=10");
+        assertEquals(listed.toString(), 200, listed.status);
+        JsonNode letter = listed.json().get("jobs").get(0);
+        assertEquals("flaky-1", letter.get("id").textValue());
+        assertEquals("to bob", letter.get("payload").textValue());
+        assertEquals("web-work", letter.get("headers").get("x-jobs-dead-letter-from").get(0).textValue());
+        assertTrue(letter.toString(), letter.get("headers").get("x-jobs-error").get(0).textValue()
+                .contains("the mail server is down"));
+
+        fixed.set(true);
+        Answer again = post("/jobs/pipelines/web-dead/jobs/flaky-1/run-again", null);
+        assertEquals(again.toString(), 200, again.status);
+        assertEquals("web-work", again.json().get("pipeline").textValue());
+        await("ran again", () -> succeeded.runsOf("flaky-1") == 1);
+        assertEquals("from attempt 1", 1, succeeded.runsOfJob("flaky-1").get(0).attempt());
+        assertEquals(0, get("/jobs/pipelines/web-dead/jobs").json().get("jobs").size());
+        post("/jobs/pipelines/web-dead/jobs/flaky-1/run-again", null).error(400);
+    }
+
+    @Test
     public void everyErrorHasItsStatusAndAJsonBodyNamingTheField() throws Exception {
         declare(memoryPipeline("errs"));
         assertEquals("name", post("/jobs/pipelines/errs/jobs", "{\"payload\":\"x\"}").error(400).get("field")
