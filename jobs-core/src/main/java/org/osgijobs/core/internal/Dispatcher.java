@@ -22,6 +22,7 @@ import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Job;
 import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.api.handler.JobHandler;
+import org.osgijobs.api.monitor.JobsTracer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,14 +57,17 @@ final class Dispatcher {
     private final Executor callbacks;
     private final Supplier<EventSink> events;
     private final Observers observers;
+    private final Tracing tracing;
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private volatile int globalJobTimeout;
     private int nextWorkerId;
     private boolean shutDown;
 
     Dispatcher(PriorityJobQueue queue, Function<String, ManagedPipeline> pipelines, HandlerRegistry handlers,
-            ScheduledExecutorService timers, Executor callbacks, Supplier<EventSink> events, Observers observers) {
+            ScheduledExecutorService timers, Executor callbacks, Supplier<EventSink> events, Observers observers,
+            Tracing tracing) {
         this.observers = observers;
+        this.tracing = tracing;
         this.queue = queue;
         this.pipelines = pipelines;
         this.handlers = handlers;
@@ -250,6 +254,7 @@ final class Dispatcher {
             Throwable failure = null;
             long start = System.nanoTime();
             boolean counts;
+            JobsTracer.RunSpan span = tracing.run(pipeline.name, execution);
             try {
                 handler.handle(execution);
             } catch (Exception | Error e) {
@@ -258,6 +263,7 @@ final class Dispatcher {
                 // taken and never settled
                 failure = e;
             } finally {
+                span.end(failure);
                 counts = execution.finish();
                 current = null;
                 if (watchdog != null) {

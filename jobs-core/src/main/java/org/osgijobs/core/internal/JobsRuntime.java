@@ -44,6 +44,7 @@ import org.osgijobs.api.driver.Constructor;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.api.handler.JobHandler;
 import org.osgijobs.api.monitor.JobsObserver;
+import org.osgijobs.api.monitor.JobsTracer;
 import org.osgijobs.api.monitor.RuntimeGauges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,6 +112,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
     private final Producer producer;
     /** The JobsObserver services (whiteboard): metrics and tracing. */
     private final Observers observers = new Observers();
+    private final Tracing tracing = new Tracing();
 
     private volatile RuntimeSettings settings = RuntimeSettings.defaults();
     private volatile EventSink events;
@@ -120,7 +122,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
     public JobsRuntime() {
         timers.setRemoveOnCancelPolicy(true);
         manager = new PipelineManager(() -> settings, queue, lifecycle, callbacks, this::schedule, this::post);
-        producer = new Producer(manager, () -> settings, callbacks, observers);
+        producer = new Producer(manager, () -> settings, callbacks, observers, tracing);
     }
 
     /** Named apart from the plain {@link #activate(Map)} so that SCR cannot pick the wrong overload. */
@@ -139,7 +141,7 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
         settings = readSettings(props);
         queue.setCapacity(settings.pipelineSize());
         dispatcher = new Dispatcher(queue, manager::ofJob, handlers, timers, callbacks, () -> events,
-                observers);
+                observers, tracing);
         dispatcher.setGlobalJobTimeout(settings.jobTimeout());
         dispatcher.setWorkers(settings.numWorkers());
         manager.activate(operatorState);
@@ -217,6 +219,17 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
 
     void removeObserver(JobsObserver observer) {
         observers.remove(observer);
+    }
+
+    /** The tracer with the highest ranking (a greedy unary reference: SCR swaps in a better one). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setTracer(JobsTracer tracer) {
+        tracing.use(tracer);
+    }
+
+    void unsetTracer(JobsTracer tracer) {
+        tracing.forget(tracer);
     }
 
     // ---- gauges (metrics) --------------------------------------------------------------------------------

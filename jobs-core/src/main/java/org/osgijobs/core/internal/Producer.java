@@ -34,17 +34,31 @@ final class Producer {
     private final Executor callbacks;
 
     private final Observers observers;
+    private final Tracing tracing;
 
-    Producer(PipelineManager manager, Supplier<RuntimeSettings> settings, Executor callbacks, Observers observers) {
+    Producer(PipelineManager manager, Supplier<RuntimeSettings> settings, Executor callbacks, Observers observers,
+            Tracing tracing) {
         this.manager = manager;
         this.settings = settings;
         this.callbacks = callbacks;
         this.observers = observers;
+        this.tracing = tracing;
     }
 
     void push(Message message) {
         long start = System.nanoTime();
         ManagedPipeline pipeline = target(message, start);
+        Tracing.Push traced = tracing.push(message);
+        try {
+            push(pipeline, traced.message(), start);
+            traced.end(null);
+        } catch (JobsException e) {
+            traced.end(e);
+            throw e;
+        }
+    }
+
+    private void push(ManagedPipeline pipeline, Message message, long start) {
         int timeout = settings.get().timeout();
         try {
             pipeline.push(message).toCompletableFuture().get(TimeUnit.SECONDS.toMillis(timeout)
@@ -77,6 +91,17 @@ final class Producer {
         } catch (JobsException e) {
             return CompletableFuture.failedFuture(e);
         }
+        Tracing.Push traced = tracing.push(message);
+        if (traced.span() == null) {
+            return pushAsync(pipeline, message, start);
+        }
+        CompletableFuture<Void> pushed = pushAsync(pipeline, traced.message(), start).toCompletableFuture();
+        pushed.whenComplete((ok, failure) -> traced.end(failure instanceof CompletionException
+                && failure.getCause() != null ? failure.getCause() : failure));
+        return pushed;
+    }
+
+    private CompletionStage<Void> pushAsync(ManagedPipeline pipeline, Message message, long start) {
         CompletableFuture<Void> stored = pipeline.push(message).toCompletableFuture();
         if (stored.isDone()) {
             // settled already (an in-process driver): complete on the caller's thread, no hand-off
