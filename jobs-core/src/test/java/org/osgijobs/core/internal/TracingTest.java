@@ -120,7 +120,7 @@ public class TracingTest {
         assertEquals(events.toString(), 4, events.size());
         assertEquals("push t " + id, events.get(0));
         int run = events.indexOf("run t " + id + " 00-trace-of-" + id + "-01");
-        assertTrue(events.toString(), run > 0 && events.indexOf("run ended " + id + runFailure) == run + 1);
+        assertTrue(events.toString(), run > 0 && events.indexOf("run ended " + id + runFailure) > run);
         assertTrue(events.toString(), events.contains("push ended " + id));
     }
 
