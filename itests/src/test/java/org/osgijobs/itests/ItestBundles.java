@@ -159,6 +159,20 @@ public final class ItestBundles {
     }
 
     /**
+     * @return the OpenTelemetry API and SDK (the SDK for a test to build and register as the {@code OpenTelemetry}
+     *         service), SPI Fly (the service-loader extender opentelemetry-common requires) with ASM, and
+     *         {@code jobs-opentelemetry}
+     */
+    public static Option openTelemetry() {
+        return composite(bundleOf("asm"), bundleOf("asm-tree"), bundleOf("asm-analysis"), bundleOf("asm-commons"),
+                bundleOf("asm-util"), bundleOf("org.apache.aries.spifly.dynamic.bundle"),
+                bundleOf("opentelemetry-common"), bundleOf("opentelemetry-context"), bundleOf("opentelemetry-api"),
+                bundleOf("opentelemetry-sdk-common"), bundleOf("opentelemetry-sdk-trace"),
+                bundleOf("opentelemetry-sdk-metrics"), bundleOf("opentelemetry-sdk-logs"),
+                bundleOf("opentelemetry-sdk"), bundleOf("jobs-opentelemetry"));
+    }
+
+    /**
      * @return the tests' shared helpers ({@code org.osgijobs.testing}: Ledger, proxies, broker checks), which the
      *         probe imports; its RabbitMQ client import is optional, so install the client bundle before it where
      *         a test uses {@code RabbitMqClient}
