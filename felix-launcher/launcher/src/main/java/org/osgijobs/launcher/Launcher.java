@@ -152,6 +152,8 @@ final class Launcher {
         // are removed before FileInstall and the runtime start and could build a pipeline from them
         created.start();
         StaleConfigurations.remove(created.getBundleContext());
+        // the API's token must be in place before jobs-http answers its first request
+        SeededConfiguration.seed(created.getBundleContext(), "jobs.http", layout.conf().resolve(HttpToken.FILE));
         raiseStartLevel(created, beginning);
         return created;
     }

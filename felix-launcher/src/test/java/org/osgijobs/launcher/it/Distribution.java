@@ -60,6 +60,7 @@ final class Distribution {
         // a distribution someone started in target/ may hold state: this copy starts fresh
         deleteTree(target.resolve("data"));
         deleteTree(target.resolve("log"));
+        Files.deleteIfExists(target.resolve("conf/jobs.http.cfg")); // written by a first start, not shipped
         try (Stream<Path> deployed = Files.list(target.resolve("deploy"))) {
             for (Path jar : (Iterable<Path>) deployed.filter(p -> p.toString().endsWith(".jar"))::iterator) {
                 Files.delete(jar);

@@ -71,6 +71,31 @@ public class HttpApiDistributionIT {
         }
     }
 
+    /**
+     * The token holds from the API's first answer: without FileInstall (which reads conf/ in its own time, so that
+     * on a first start the API could otherwise answer for a moment with no token) a change is still refused.
+     */
+    @Test
+    public void theTokenHoldsBeforeFileInstallHasReadConf() throws Exception {
+        Distribution dist = Distribution.copyTo(folder.getRoot().toPath());
+        try (java.util.stream.Stream<Path> bundles = Files.list(dist.home().resolve("bundle"))) {
+            for (Path jar : (Iterable<Path>) bundles.filter(p -> p.getFileName().toString()
+                    .startsWith("org.apache.felix.fileinstall-"))::iterator) {
+                Files.delete(jar);
+            }
+        }
+        try (Run run = dist.start("--no-console")) {
+            run.awaitLog("HTTP API at /jobs", 1, Duration.ofSeconds(60));
+            assertTrue(run.log(), run.log().contains("HTTP API at /jobs (changes need the bearer token"));
+            Matcher m = PORT.matcher(run.log());
+            assertTrue(run.log(), m.find());
+            HttpResponse<String> declare = send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + m.group(1)
+                    + "/jobs/pipelines")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"sneaky\",\"driver\":\"memory\"}")));
+            assertEquals(declare.body(), 401, declare.statusCode());
+        }
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return client.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     }
