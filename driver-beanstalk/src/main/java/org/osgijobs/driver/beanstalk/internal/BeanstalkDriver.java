@@ -128,7 +128,9 @@ final class BeanstalkDriver implements Driver, Reserver.Host {
         for (Reserver c : reservers) {
             error = error == null ? c.error() : error;
             held += c.reserved();
-            allUp &= c.consuming() && c.connected();
+            // a reserver still making its first connection counts as consuming (the runtime would otherwise call
+            // the pipeline push-only at its start); a lost connection is not ready and says why (its error)
+            allUp &= c.consuming() && (c.connected() || c.error() == null);
         }
         long ready = 0;
         long delayed = 0;
