@@ -54,6 +54,17 @@ final class KafkaBrokerProcess implements AutoCloseable {
                 dir.resolve("server.properties").toString()), dir.resolve("format.log"));
     }
 
+    /**
+     * Makes the broker tell clients another port than its own (before {@link #start()}): a proxy's, so that every
+     * connection, those to the addresses the metadata gives included, goes through it and can be cut there.
+     */
+    void advertise(int advertisedPort) throws IOException {
+        Path properties = dir.resolve("server.properties");
+        Files.writeString(properties, Files.readString(properties, StandardCharsets.UTF_8).replace(
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + "\n",
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + advertisedPort + "\n"), StandardCharsets.UTF_8);
+    }
+
     String brokers() {
         return "127.0.0.1:" + port;
     }
