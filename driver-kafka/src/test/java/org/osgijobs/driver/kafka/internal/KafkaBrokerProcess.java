@@ -65,6 +65,54 @@ final class KafkaBrokerProcess implements AutoCloseable {
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + advertisedPort + "\n"), StandardCharsets.UTF_8);
     }
 
+    /**
+     * Adds a listener that takes SASL/PLAIN logins (before {@link #start()}), with one user; the plain listener
+     * stays for the test's admin client and between broker and controller.
+     *
+     * @return the SASL listener's port
+     */
+    int enableSaslPlain(String user, String password) throws IOException {
+        int saslPort = freePort();
+        Path properties = dir.resolve("server.properties");
+        String text = Files.readString(properties, StandardCharsets.UTF_8)
+                .replace("listeners=PLAINTEXT://127.0.0.1:" + port + ",",
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort + ",")
+                .replace("advertised.listeners=PLAINTEXT://127.0.0.1:" + port + "\n",
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                                + "\n")
+                .replace("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,")
+                + "sasl.enabled.mechanisms=PLAIN\n"
+                + "listener.name.sasl_plaintext.plain.sasl.jaas.config="
+                + "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + user + "=\"" + password
+                + "\";\n";
+        Files.writeString(properties, text, StandardCharsets.UTF_8);
+        return saslPort;
+    }
+
+    /**
+     * Adds a listener that speaks TLS (before {@link #start()}) with the server certificate of the files (for
+     * 127.0.0.1, signed by their CA); the plain listener stays for the test's admin client.
+     *
+     * @return the TLS listener's port
+     */
+    int enableTls(Path keyStore, String keyStorePassword) throws IOException {
+        int tlsPort = freePort();
+        Path properties = dir.resolve("server.properties");
+        String text = Files.readString(properties, StandardCharsets.UTF_8)
+                .replace("listeners=PLAINTEXT://127.0.0.1:" + port + ",",
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + tlsPort + ",")
+                .replace("advertised.listeners=PLAINTEXT://127.0.0.1:" + port + "\n",
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + ",SSL://127.0.0.1:" + tlsPort + "\n")
+                .replace("listener.security.protocol.map=PLAINTEXT:PLAINTEXT,",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,SSL:SSL,")
+                + "ssl.keystore.type=PKCS12\n"
+                + "ssl.keystore.location=" + keyStore.toAbsolutePath() + "\n"
+                + "ssl.keystore.password=" + keyStorePassword + "\n";
+        Files.writeString(properties, text, StandardCharsets.UTF_8);
+        return tlsPort;
+    }
+
     String brokers() {
         return "127.0.0.1:" + port;
     }
@@ -137,11 +185,17 @@ final class KafkaBrokerProcess implements AutoCloseable {
         }
     }
 
+    /** A random cluster id, never starting with '-' (the storage tool would take it for an option: 1 in 64). */
     private static String clusterId() {
-        UUID u = UUID.randomUUID();
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
-        b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+        while (true) {
+            UUID u = UUID.randomUUID();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(16);
+            b.putLong(u.getMostSignificantBits()).putLong(u.getLeastSignificantBits());
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(b.array());
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     private static int freePort() throws IOException {
