@@ -62,6 +62,17 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
      * @throws IllegalArgumentException when the queue is another pipeline's view: every insert would be refused
      */
     AmqpDriver(Pipeline pipeline, ConnectionSettings settings, Queue queue, Consumer<AmqpDriver> onStopped) {
+        this(pipeline, settings, new Connections("osgijobs-" + pipeline.name()), queue, onStopped);
+    }
+
+    /**
+     * @param connections where this pipeline's connection comes from: pipelines built with the same one share
+     *                    their connection
+     * @param queue       the pipeline's view of the runtime's queue
+     * @throws IllegalArgumentException when the queue is another pipeline's view: every insert would be refused
+     */
+    AmqpDriver(Pipeline pipeline, ConnectionSettings settings, Connections connections, Queue queue,
+            Consumer<AmqpDriver> onStopped) {
         this.pipeline = pipeline.name();
         if (!this.pipeline.equals(queue.pipeline())) {
             throw new IllegalArgumentException("pipeline '" + this.pipeline + "' was given the queue of pipeline '"
@@ -72,7 +83,7 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         this.queue = queue;
         this.topology = new Topology(options);
         this.onStopped = onStopped;
-        this.link = new Link(this.pipeline, settings, options, this);
+        this.link = new Link(this.pipeline, settings, connections, options, this);
         this.publisher = new Publisher(this.pipeline, link, options.timeoutSeconds, options.publishWindow);
     }
 
@@ -94,6 +105,11 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
 
     String pipeline() {
         return pipeline;
+    }
+
+    /** @return the name of the shared connection this pipeline's channels are on */
+    String connectionName() {
+        return link.connectionName();
     }
 
     @Override

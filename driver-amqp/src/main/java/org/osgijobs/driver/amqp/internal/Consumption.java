@@ -104,7 +104,7 @@ final class Consumption {
     /** Opens the consuming channel of a session, reading deliveries with the given reader. */
     static Consumption open(Session session, PipelineOptions options, Queue queue, Host host, Reader reader)
             throws IOException {
-        Channel channel = session.connection.createChannel();
+        Channel channel = session.openChannel();
         channel.basicQos(options.prefetch);
         Consumption c = new Consumption(session, channel, options.pipeline, options, queue, host, reader);
         channel.addShutdownListener(cause -> {
