@@ -60,7 +60,7 @@ final class AmqpScenario implements Scenario {
         try (EmbeddedFramework framework = EmbeddedFramework.start(settings, name(),
                 Map.of("jobs", Map.of("num_workers", WORKERS, "pipeline_size", 1_000_000),
                         "jobs.amqp", Map.of("addr", settings.amqpUri())),
-                List.of("driver-amqp"), List.of("amqp"));
+                List.of("jackson-annotations", "jackson-core", "jackson-databind", "driver-amqp"), List.of("amqp"));
                 RawAmqpBaseline bare = new RawAmqpBaseline(broker, RawAmqpBaseline.Wire.BARE, BARE_QUEUE, BARE_QUEUE,
                         BARE_QUEUE, WORKERS, PREFETCH, WINDOW);
                 RawAmqpBaseline wire = new RawAmqpBaseline(broker, RawAmqpBaseline.Wire.ROADRUNNER, WIRE_QUEUE,
