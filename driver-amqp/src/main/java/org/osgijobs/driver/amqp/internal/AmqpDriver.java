@@ -123,7 +123,8 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         String routingKey = override != null && !override.isEmpty() && !override.get(0).isEmpty() ? override.get(0)
                 : options.routingKey;
         long priority = message.priority() > 0 ? message.priority() : options.priority;
-        AMQP.BasicProperties properties = WireFormat.properties(message, pipeline, priority, headers);
+        AMQP.BasicProperties properties = WireFormat.properties(message, pipeline, priority, headers,
+                options.compactWire);
         byte[] body = message.payload();
         if (message.delay() > 0) {
             String target = override != null ? routingKey : options.hasQueue() ? options.queue : options.routingKey;
@@ -301,7 +302,8 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
     @Override
     public CompletableFuture<Void> republish(AmqpJob job, Map<String, List<String>> headers, int delay) {
         Message copy = job.context().toBuilder().headers(headers).delay(delay).build();
-        AMQP.BasicProperties properties = WireFormat.properties(copy, pipeline, job.priority(), copy.headers());
+        AMQP.BasicProperties properties = WireFormat.properties(copy, pipeline, job.priority(), copy.headers(),
+                options.compactWire);
         // straight back into this pipeline's queue, never through the exchange: a fanout would copy it again
         if (delay > 0) {
             DelayQueue delayQueue = DelayQueue.of(delay, "", options.queue, options.queue);

@@ -1,5 +1,6 @@
 package org.osgijobs.driver.amqp.internal;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -8,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -48,13 +50,19 @@ final class Json {
      *         deeper than {@value #MAX_DEPTH} levels
      */
     static Object parse(String text) {
-        try {
-            return plain(MAPPER.readValue(text, Object.class));
-        } catch (StreamConstraintsException e) {
-            throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels at position "
-                    + position(e), e);
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            try {
+                return plain(MAPPER.readValue(parser, Object.class));
+            } catch (StreamConstraintsException e) {
+                // the exception carries no location: the parser stands on the bracket one level too deep
+                throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels at position "
+                        + parser.currentTokenLocation().getCharOffset(), e);
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(e.getOriginalMessage() + " at position " + position(e), e);
+        } catch (IOException e) {
+            // a String source cannot fail to read
+            throw new IllegalStateException(e);
         }
     }
 
