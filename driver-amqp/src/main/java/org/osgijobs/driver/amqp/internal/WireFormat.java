@@ -38,6 +38,8 @@ final class WireFormat {
     static final String DEDUCED_NAME = "deduced_by_rr";
 
     private static final int PERSISTENT = 2;
+    /** {@code rr_headers} of a job without headers. */
+    private static final byte[] EMPTY_JSON_OBJECT = {'{', '}'};
     private static final String JOB_HEADERS_SHAPE = "want a JSON object of string lists";
 
     private WireFormat() {
@@ -72,7 +74,12 @@ final class WireFormat {
         table.put(RR_ID, message.id());
         table.put(RR_JOB, message.name());
         table.put(RR_PIPELINE, pipeline);
-        if (!compact || !headers.isEmpty()) {
+        if (headers.isEmpty()) {
+            if (!compact) {
+                // most jobs carry no headers: no JSON writer for them (it took an eighth of the producer's CPU)
+                table.put(RR_HEADERS, EMPTY_JSON_OBJECT.clone());
+            }
+        } else {
             table.put(RR_HEADERS, Json.writeHeaders(headers).getBytes(StandardCharsets.UTF_8));
         }
         if (!compact || message.delay() != 0) {
@@ -220,8 +227,9 @@ final class WireFormat {
         } else {
             throw new IllegalArgumentException(JOB_HEADERS_SHAPE);
         }
-        if (json.isBlank() || json.trim().equals("null")) {
-            return Map.of();
+        String trimmed = json.trim();
+        if (trimmed.isEmpty() || trimmed.equals("null") || trimmed.equals("{}")) {
+            return Map.of(); // the common case, without the JSON reader
         }
         Object parsed = Json.parse(json);
         if (!(parsed instanceof Map)) {
