@@ -147,8 +147,8 @@ public final class ItestBundles {
 
     /** @return Jackson's annotations, core and databind bundles (driver-amqp, driver-nats and jobs-http import them) */
     public static Option jackson() {
-        return composite(bundleOf("jackson-annotations").startLevel(EARLY), bundleOf("jackson-core").startLevel(EARLY),
-                bundleOf("jackson-databind").startLevel(EARLY));
+        return composite(bundle(fileUrl("jackson-annotations")).startLevel(EARLY),
+                bundle(fileUrl("jackson-core")).startLevel(EARLY), bundle(fileUrl("jackson-databind")).startLevel(EARLY));
     }
 
     /**

@@ -202,12 +202,12 @@ final class Link {
         Channel publishing = null;
         try {
             connection = shared.connect();
-            declarations = connection.createChannel();
+            declarations = Session.open(connection);
             topology.declareExchange(declarations);
             if (declareQueue) {
                 topology.declareQueue(declarations);
             }
-            publishing = connection.createChannel();
+            publishing = Session.open(connection);
             publishing.confirmSelect();
             Session session = install(connection, publishing, declarations);
             if (session == null) {

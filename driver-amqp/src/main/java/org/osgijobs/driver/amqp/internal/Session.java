@@ -53,10 +53,7 @@ final class Session {
      * @throws IOException when the connection is gone or has no channel left
      */
     Channel openChannel() throws IOException {
-        Channel channel = connection.createChannel();
-        if (channel == null) {
-            throw new IOException("the connection has no channel number left");
-        }
+        Channel channel = open(connection);
         synchronized (this) {
             channels.add(channel);
         }
@@ -72,10 +69,24 @@ final class Session {
      */
     synchronized <T> T topology(TopologyCall<T> call) throws IOException {
         if (topology == null || !topology.isOpen()) {
-            topology = connection.createChannel();
+            topology = open(connection);
             channels.add(topology);
         }
         return call.call(topology);
+    }
+
+    /**
+     * @return a new channel of the connection
+     * @throws IOException when the connection has no channel number left (the broker's {@code channel_max},
+     *                     2047 by default: each pipeline takes up to three)
+     */
+    static Channel open(Connection connection) throws IOException {
+        Channel channel = connection.createChannel();
+        if (channel == null) {
+            throw new IOException("the shared connection has no channel number left (the broker's channel_max is "
+                    + connection.getChannelMax() + "; each pipeline takes up to 3)");
+        }
+        return channel;
     }
 
     /** @return {@code true} the first time: the caller then owns the loss */
