@@ -26,6 +26,10 @@ final class AmqpScenario implements Scenario {
     private static final String RUNTIME_QUEUE = PREFIX + "runtime";
     private static final String BARE_QUEUE = PREFIX + "client";
     private static final String WIRE_QUEUE = PREFIX + "client-rr";
+    /** The second pipeline, with {@code wire=compact}, and the client sending the same compact headers. */
+    static final String COMPACT_PIPELINE = "bench-amqp-compact";
+    private static final String COMPACT_QUEUE = PREFIX + "runtime-compact";
+    private static final String COMPACT_WIRE_QUEUE = PREFIX + "client-compact";
     private static final int DOCUMENTED_JOBS = 50_000;
     private static final int WORKERS = 2;
     private static final int PREFETCH = 100;
@@ -54,17 +58,19 @@ final class AmqpScenario implements Scenario {
         }
         int jobs = settings.jobs(DOCUMENTED_JOBS);
         // each side has its own exchange and queue, named alike; leftovers of an interrupted run would distort counts
-        List<String> names = List.of(RUNTIME_QUEUE, BARE_QUEUE, WIRE_QUEUE);
+        List<String> names = List.of(RUNTIME_QUEUE, BARE_QUEUE, WIRE_QUEUE, COMPACT_QUEUE, COMPACT_WIRE_QUEUE);
         broker.delete(names, names);
         progress.phase("starting the framework");
         try (EmbeddedFramework framework = EmbeddedFramework.start(settings, name(),
                 Map.of("jobs", Map.of("num_workers", WORKERS, "pipeline_size", 1_000_000),
                         "jobs.amqp", Map.of("addr", settings.amqpUri())),
-                List.of("driver-amqp"), List.of("amqp"));
+                List.of("jackson-annotations", "jackson-core", "jackson-databind", "driver-amqp"), List.of("amqp"));
                 RawAmqpBaseline bare = new RawAmqpBaseline(broker, RawAmqpBaseline.Wire.BARE, BARE_QUEUE, BARE_QUEUE,
                         BARE_QUEUE, WORKERS, PREFETCH, WINDOW);
                 RawAmqpBaseline wire = new RawAmqpBaseline(broker, RawAmqpBaseline.Wire.ROADRUNNER, WIRE_QUEUE,
-                        WIRE_QUEUE, WIRE_QUEUE, WORKERS, PREFETCH, WINDOW)) {
+                        WIRE_QUEUE, WIRE_QUEUE, WORKERS, PREFETCH, WINDOW);
+                RawAmqpBaseline compactWire = new RawAmqpBaseline(broker, RawAmqpBaseline.Wire.COMPACT,
+                        COMPACT_WIRE_QUEUE, COMPACT_WIRE_QUEUE, COMPACT_WIRE_QUEUE, WORKERS, PREFETCH, WINDOW)) {
             BenchHandler handler = new BenchHandler();
             framework.registerHandler(JOB, handler);
             framework.declare(Map.of(Jobs.OPTION_NAME, PIPELINE, Jobs.OPTION_DRIVER, "amqp",
@@ -72,15 +78,27 @@ final class AmqpScenario implements Scenario {
                     "durable", "true", "exchange_durable", "true", "prefetch", Integer.toString(PREFETCH),
                     "delete_queue_on_stop", "true"));
             framework.jobs().resume(PIPELINE);
+            framework.declare(Map.of(Jobs.OPTION_NAME, COMPACT_PIPELINE, Jobs.OPTION_DRIVER, "amqp",
+                    "queue", COMPACT_QUEUE, "exchange", COMPACT_QUEUE, "routing_key", COMPACT_QUEUE,
+                    "durable", "true", "exchange_durable", "true", "prefetch", Integer.toString(PREFETCH),
+                    "delete_queue_on_stop", "true", "wire", "compact"));
+            framework.jobs().resume(COMPACT_PIPELINE);
             int workers = WorkerThreads.await(WORKERS, 10);
 
             List<List<Measurement>> rounds = Rounds.alternate(settings, progress, jobs, List.of(
-                    new Rounds.Side("runtime", n -> runtimeRound(framework.jobs(), handler, n, progress)),
+                    new Rounds.Side("runtime", n -> runtimeRound(framework.jobs(), handler, PIPELINE, n, progress)),
                     new Rounds.Side("client", n -> clientRound(bare, n, progress)),
-                    new Rounds.Side("client+rr headers", n -> clientRound(wire, n, progress))));
+                    new Rounds.Side("client+rr headers", n -> clientRound(wire, n, progress)),
+                    new Rounds.Side("runtime wire=compact", n -> runtimeRound(framework.jobs(), handler,
+                            COMPACT_PIPELINE, n, progress)),
+                    new Rounds.Side("client+compact headers", n -> clientRound(compactWire, n, progress))));
             Measurement runtime = Measurement.medians(rounds.get(0));
             Measurement client = Measurement.medians(rounds.get(1));
             Measurement clientWithHeaders = Measurement.medians(rounds.get(2));
+            Measurement compact = Measurement.medians(rounds.get(3));
+            Measurement clientCompact = Measurement.medians(rounds.get(4));
+            double compactRatio = compact.jobsPerS() / client.jobsPerS();
+            double compactWireRatio = compact.jobsPerS() / clientCompact.jobsPerS();
 
             double ratio = runtime.jobsPerS() / client.jobsPerS();
             double wireRatio = runtime.jobsPerS() / clientWithHeaders.jobsPerS();
@@ -93,19 +111,29 @@ final class AmqpScenario implements Scenario {
             return Result.measured(name(), runtime, client, "ratio >= " + TARGET_RATIO, ratio >= TARGET_RATIO, notes)
                     .withExtra("rr_headers_baseline_jobs_per_s", Math.round(clientWithHeaders.jobsPerS()))
                     .withExtra("rr_headers_ratio", wireRatio)
+                    .withExtra("compact_jobs_per_s", Math.round(compact.jobsPerS()))
+                    .withExtra("compact_ratio", compactRatio)
+                    .withExtra("compact_headers_baseline_jobs_per_s", Math.round(clientCompact.jobsPerS()))
+                    .withExtra("compact_headers_ratio", compactWireRatio)
+                    .withNote(String.format("a second pipeline with wire=compact (rr_headers, rr_delay, rr_auto_ack"
+                            + " left out): %,.0f jobs/s, ratio %.3f to the bare client; the client sending the same"
+                            + " compact headers: %,.0f jobs/s, ratio %.3f", compact.jobsPerS(), compactRatio,
+                            clientCompact.jobsPerS(), compactWireRatio))
                     .withNote("jobs/s of the rounds: runtime " + Rounds.range(rounds.get(0)) + ", client "
-                            + Rounds.range(rounds.get(1)) + ", client+rr headers " + Rounds.range(rounds.get(2)));
+                            + Rounds.range(rounds.get(1)) + ", client+rr headers " + Rounds.range(rounds.get(2))
+                            + ", runtime wire=compact " + Rounds.range(rounds.get(3)) + ", client+compact headers "
+                            + Rounds.range(rounds.get(4)));
         } finally {
             broker.delete(names, names);
         }
     }
 
-    private Measurement runtimeRound(Jobs runtime, BenchHandler handler, int jobs, Progress progress)
-            throws InterruptedException {
+    private Measurement runtimeRound(Jobs runtime, BenchHandler handler, String pipeline, int jobs,
+            Progress progress) throws InterruptedException {
         RoundSink sink = new RoundSink(jobs);
         handler.use(sink::handled);
         progress.counting(sink::handledCount, jobs);
-        PipelineStats before = runtime.stats(PIPELINE);
+        PipelineStats before = runtime.stats(pipeline);
         AtomicInteger stored = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         CountDownLatch allStored = new CountDownLatch(1);
@@ -117,7 +145,7 @@ final class AmqpScenario implements Scenario {
         for (int i = 0; i < jobs; i++) {
             Payloads.stamp(scratch, System.nanoTime(), 0); // stamped before waiting for room, as the baseline does
             room.acquire();
-            runtime.pushAsync(Message.builder(JOB).id(Integer.toString(i)).pipeline(PIPELINE).payload(scratch)
+            runtime.pushAsync(Message.builder(JOB).id(Integer.toString(i)).pipeline(pipeline).payload(scratch)
                     .build()).whenComplete((ok, error) -> {
                         room.release();
                         if (error != null) {
@@ -139,7 +167,7 @@ final class AmqpScenario implements Scenario {
         // the latch orders the write of storedAt before this read
         long end = Math.max(lastHandled, storedAt[0]);
         Measurement m = Measurement.of(jobs, end - start, sink.latencies());
-        PipelineChecks.awaitSettled(runtime, PIPELINE, before, jobs);
+        PipelineChecks.awaitSettled(runtime, pipeline, before, jobs);
         return m;
     }
 

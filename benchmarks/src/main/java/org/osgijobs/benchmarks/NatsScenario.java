@@ -59,7 +59,7 @@ final class NatsScenario implements Scenario {
         try (EmbeddedFramework framework = EmbeddedFramework.start(settings, name(),
                 Map.of("jobs", Map.of("num_workers", WORKERS, "pipeline_size", 1_000_000),
                         "jobs.nats", Map.of("addr", url)),
-                List.of("driver-nats"), List.of("nats"));
+                List.of("jackson-annotations", "jackson-core", "jackson-databind", "driver-nats"), List.of("nats"));
                 RawNatsBaseline client = new RawNatsBaseline(url, RawNatsBaseline.Wire.BARE, CLIENT_STREAM,
                         "osgijobs.bench.client", WORKERS, PREFETCH, WINDOW);
                 RawNatsBaseline rr = new RawNatsBaseline(url, RawNatsBaseline.Wire.ROADRUNNER, RR_STREAM,

@@ -40,7 +40,9 @@ final class RawAmqpBaseline implements AutoCloseable {
         /** Persistent, content type {@code application/octet-stream}, nothing else. */
         BARE,
         /** As the driver publishes a job: the {@code rr_*} headers, a timestamp, mandatory. */
-        ROADRUNNER
+        ROADRUNNER,
+        /** As the driver publishes a job with {@code wire=compact}: without the headers that carry their default. */
+        COMPACT
     }
 
     private final Connection connection;
@@ -143,7 +145,8 @@ final class RawAmqpBaseline implements AutoCloseable {
             if (wire == Wire.BARE) {
                 publishing.basicPublish(exchange, routingKey, PERSISTENT, body);
             } else {
-                publishing.basicPublish(exchange, routingKey, true, roadRunnerProperties(Integer.toString(i)), body);
+                publishing.basicPublish(exchange, routingKey, true, roadRunnerProperties(Integer.toString(i),
+                        wire == Wire.COMPACT), body);
             }
         }
         if (!confirmations.done.await(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -160,15 +163,19 @@ final class RawAmqpBaseline implements AutoCloseable {
      * The properties the driver writes for a job of this benchmark (see the spec's wire format): the same header
      * names, types and values, so that the broker parses and stores the same.
      */
-    private static AMQP.BasicProperties roadRunnerProperties(String id) {
+    private static AMQP.BasicProperties roadRunnerProperties(String id, boolean compact) {
         Map<String, Object> headers = new LinkedHashMap<>(8);
         headers.put("rr_id", id);
         headers.put("rr_job", AmqpScenario.JOB);
         headers.put("rr_pipeline", AmqpScenario.PIPELINE);
-        headers.put("rr_headers", EMPTY_JOB_HEADERS);
-        headers.put("rr_delay", 0);
+        if (!compact) {
+            headers.put("rr_headers", EMPTY_JOB_HEADERS);
+            headers.put("rr_delay", 0);
+        }
         headers.put("rr_priority", 10L);
-        headers.put("rr_auto_ack", false);
+        if (!compact) {
+            headers.put("rr_auto_ack", false);
+        }
         return new AMQP.BasicProperties.Builder().contentType("application/octet-stream").deliveryMode(2)
                 .timestamp(new Date()).headers(headers).build();
     }

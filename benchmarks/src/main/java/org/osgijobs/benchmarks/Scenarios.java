@@ -24,7 +24,13 @@ final class Scenarios {
                 new LocalScenario(LocalFileBaseline.Sync.NONE, 100_000),
                 new JdbcScenario(),
                 new BeanstalkScenario(),
-                new HttpScenario());
+                new HttpScenario(),
+                new PipelinesScenario("memory", 1),
+                new PipelinesScenario("memory", 10),
+                new PipelinesScenario("memory", 100),
+                new PipelinesScenario("amqp", 1),
+                new PipelinesScenario("amqp", 10),
+                new PipelinesScenario("amqp", 100));
     }
 
     /**

@@ -85,6 +85,31 @@ public class BenchmarksIT {
             assertTrue(result.product().jobsPerS() > 0);
             assertTrue(result.baseline().jobsPerS() > 0);
             assertNotNull(result.product().p99Us());
+            assertTrue("the wire=compact pipeline measured", result.extras().get("compact_jobs_per_s") > 0);
+            assertTrue(result.extras().get("compact_headers_baseline_jobs_per_s") > 0);
+        }
+    }
+
+    @Test
+    public void pipelinesScenariosCountThreadsConnectionsAndHeap() throws Exception {
+        try (Progress progress = new Progress(System.err, false)) {
+            assertEquals(List.of("pipelines-memory-1", "pipelines-memory-10", "pipelines-memory-100",
+                    "pipelines-amqp-1", "pipelines-amqp-10", "pipelines-amqp-100"),
+                    Scenarios.select(List.of("pipelines")).stream().map(Scenario::name).toList());
+            Result memory = Scenarios.select(List.of("pipelines-memory-10")).get(0).run(settings, progress);
+            assertEquals(memory.notes(), "ok", memory.status());
+            assertTrue(memory.product().jobsPerS() > 0);
+            assertTrue(memory.extras().containsKey("threads"));
+            assertEquals(0.0, memory.extras().get("connections"), 0.0);
+            assertTrue(memory.extras().get("heap_bytes_per_pipeline") != null);
+            Result amqp = Scenarios.select(List.of("pipelines-amqp-10")).get(0).run(settings, progress);
+            if ("skipped".equals(amqp.status())) {
+                Assume.assumeTrue(amqp.notes(), !"true".equals(System.getenv("CI")));
+                return;
+            }
+            assertEquals(amqp.notes(), "ok", amqp.status());
+            assertEquals("the 11 pipelines share one connection", 1.0, amqp.extras().get("connections"), 0.0);
+            assertEquals("one thread of its own per pipeline", 1.0, amqp.extras().get("threads_per_pipeline"), 0.0);
         }
     }
 

@@ -18,7 +18,9 @@ public class CommandLineTest {
 
         assertEquals(CommandLine.Action.RUN, command.action());
         assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "nats", "kafka", "sqs", "memory-footprint",
-                "memory-workers", "local-always", "local-batch", "local-none", "jdbc", "beanstalk", "http"),
+                "memory-workers", "local-always", "local-batch", "local-none", "jdbc", "beanstalk", "http",
+                "pipelines-memory-1", "pipelines-memory-10", "pipelines-memory-100", "pipelines-amqp-1",
+                "pipelines-amqp-10", "pipelines-amqp-100"),
                 command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());

@@ -135,9 +135,20 @@ public final class ItestBundles {
         return bundleOf("driver-local");
     }
 
-    /** @return the RabbitMQ driver bundle (it embeds the RabbitMQ Java client) */
+    /** @return the RabbitMQ driver bundle (it embeds the RabbitMQ Java client) with Jackson, which it imports */
     public static Option amqpDriver() {
-        return bundleOf("driver-amqp");
+        return composite(jackson(), bundleOf("driver-amqp"));
+    }
+
+    /** @return the NATS driver bundle (it embeds the NATS Java client) with Jackson, which it imports */
+    public static Option natsDriver() {
+        return composite(jackson(), bundleOf("driver-nats"));
+    }
+
+    /** @return Jackson's annotations, core and databind bundles (driver-amqp, driver-nats and jobs-http import them) */
+    public static Option jackson() {
+        return composite(bundle(fileUrl("jackson-annotations")).startLevel(EARLY),
+                bundle(fileUrl("jackson-core")).startLevel(EARLY), bundle(fileUrl("jackson-databind")).startLevel(EARLY));
     }
 
     /**

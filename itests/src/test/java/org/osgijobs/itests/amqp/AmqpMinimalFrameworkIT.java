@@ -29,7 +29,7 @@ import org.osgijobs.api.driver.Settlement;
 import org.osgijobs.itests.ItestBundles;
 
 /**
- * The driver bundle alone on plain Felix with only jobs-api, SLF4J, SCR and Configuration Admin: it resolves,
+ * The driver bundle alone on plain Felix with only jobs-api, SLF4J, SCR, Configuration Admin and Jackson: it resolves,
  * registers its constructor, and its embedded client stores and delivers a job.
  */
 @RunWith(PaxExam.class)

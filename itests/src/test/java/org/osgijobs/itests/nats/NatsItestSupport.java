@@ -32,7 +32,7 @@ public abstract class NatsItestSupport extends ItestSupport {
 
     @Override
     protected Option bundles() {
-        return composite(ItestBundles.runtime(), ItestBundles.memoryDriver(), ItestBundles.bundleOf("driver-nats"),
+        return composite(ItestBundles.runtime(), ItestBundles.memoryDriver(), ItestBundles.natsDriver(),
                 ItestBundles.testSupport());
     }
 

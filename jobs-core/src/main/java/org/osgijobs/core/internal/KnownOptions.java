@@ -31,7 +31,7 @@ final class KnownOptions {
             "amqp", Set.of("prefetch", "redial_timeout", "queue", "exchange", "exchange_type", "routing_key",
                     "exclusive", "durable", "exchange_durable", "exchange_auto_delete", "queue_auto_delete",
                     "delete_queue_on_stop", "multiple_ack", "requeue_on_fail", "consumer_id", "queue_headers",
-                    "publish_window"),
+                    "publish_window", "wire"),
             "local", Set.of("file", "prefetch", "sync", "max_jobs"),
             "nats", Set.of("subject", "stream", "prefetch", "delete_after_ack", "delete_stream_on_stop", "ack_wait",
                     "deliver_new", "rate_limit", "consumer", "delay_subject", "publish_window"),

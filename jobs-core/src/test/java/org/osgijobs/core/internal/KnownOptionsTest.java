@@ -15,7 +15,7 @@ public class KnownOptionsTest {
         assertEquals(List.of("'foo' (nearest known key: 'name')", "'priorty' (nearest known key: 'priority')"),
                 KnownOptions.unknown("memory", Set.of("name", "driver", "priorty", "foo", "prefetch", "max_jobs")));
         assertEquals(List.of(), KnownOptions.unknown("amqp", Set.of("driver", "queue", "exchange_type",
-                "queue_headers.x-max-priority", "publish_window", "timeout")));
+                "queue_headers.x-max-priority", "publish_window", "wire", "timeout")));
         assertEquals("a memory option is unknown to amqp", List.of("'max_jobs' (nearest known key: 'max_attempts')"),
                 KnownOptions.unknown("amqp", Set.of("driver", "max_jobs")));
         assertEquals("kafka's nested options, flattened", List.of("'topic' (nearest known key: 'name')"),

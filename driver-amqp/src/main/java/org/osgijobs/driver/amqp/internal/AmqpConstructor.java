@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The {@code amqp} driver kind: builds one {@link AmqpDriver} per pipeline, all connecting to the broker of the
- * {@code jobs.amqp} configuration (RoadRunner's default address when there is none). A changed configuration
+ * {@code jobs.amqp} configuration (RoadRunner's default address when there is none), on one shared connection
+ * (channels per pipeline). A changed configuration
  * re-registers this service, and the runtime rebuilds the pipelines.
  * <p>
  * A malformed {@code jobs.amqp} configuration does not stop the service: every pipeline built from it fails with
@@ -40,6 +41,8 @@ public final class AmqpConstructor implements Constructor {
     private final Set<AmqpDriver> drivers = ConcurrentHashMap.newKeySet();
     private volatile ConnectionSettings settings;
     private volatile JobsException configurationError;
+    /** The pipelines' shared connections: the broker shows them as {@code osgijobs-<pid>}. */
+    private final Connections connections = new Connections("osgijobs-" + ProcessHandle.current().pid());
 
     /** For DS. */
     public AmqpConstructor() {
@@ -69,6 +72,11 @@ public final class AmqpConstructor implements Constructor {
         }
     }
 
+    /** @return how many shared connections the pipelines built here hold open now */
+    int connections() {
+        return connections.size();
+    }
+
     @Override
     public String name() {
         return AmqpDriver.NAME;
@@ -91,7 +99,7 @@ public final class AmqpConstructor implements Constructor {
                     + broken.getMessage(), broken);
         }
         Queue queue = context.queue();
-        AmqpDriver driver = new AmqpDriver(pipeline, settings, queue, drivers::remove);
+        AmqpDriver driver = new AmqpDriver(pipeline, settings, connections, queue, drivers::remove);
         drivers.add(driver);
         try {
             driver.start();

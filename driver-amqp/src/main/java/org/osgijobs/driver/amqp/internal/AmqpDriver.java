@@ -62,6 +62,17 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
      * @throws IllegalArgumentException when the queue is another pipeline's view: every insert would be refused
      */
     AmqpDriver(Pipeline pipeline, ConnectionSettings settings, Queue queue, Consumer<AmqpDriver> onStopped) {
+        this(pipeline, settings, new Connections("osgijobs-" + pipeline.name()), queue, onStopped);
+    }
+
+    /**
+     * @param connections where this pipeline's connection comes from: pipelines built with the same one share
+     *                    their connection
+     * @param queue       the pipeline's view of the runtime's queue
+     * @throws IllegalArgumentException when the queue is another pipeline's view: every insert would be refused
+     */
+    AmqpDriver(Pipeline pipeline, ConnectionSettings settings, Connections connections, Queue queue,
+            Consumer<AmqpDriver> onStopped) {
         this.pipeline = pipeline.name();
         if (!this.pipeline.equals(queue.pipeline())) {
             throw new IllegalArgumentException("pipeline '" + this.pipeline + "' was given the queue of pipeline '"
@@ -72,7 +83,7 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         this.queue = queue;
         this.topology = new Topology(options);
         this.onStopped = onStopped;
-        this.link = new Link(this.pipeline, settings, options, this);
+        this.link = new Link(this.pipeline, settings, connections, options, this);
         this.publisher = new Publisher(this.pipeline, link, options.timeoutSeconds, options.publishWindow);
     }
 
@@ -96,6 +107,11 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         return pipeline;
     }
 
+    /** @return the name of the shared connection this pipeline's channels are on */
+    String connectionName() {
+        return link.connectionName();
+    }
+
     @Override
     public CompletionStage<Void> push(Message message) {
         if (message.pipeline() != null && !message.pipeline().equals(pipeline)) {
@@ -107,7 +123,8 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
         String routingKey = override != null && !override.isEmpty() && !override.get(0).isEmpty() ? override.get(0)
                 : options.routingKey;
         long priority = message.priority() > 0 ? message.priority() : options.priority;
-        AMQP.BasicProperties properties = WireFormat.properties(message, pipeline, priority, headers);
+        AMQP.BasicProperties properties = WireFormat.properties(message, pipeline, priority, headers,
+                options.compactWire);
         byte[] body = message.payload();
         if (message.delay() > 0) {
             String target = override != null ? routingKey : options.hasQueue() ? options.queue : options.routingKey;
@@ -285,7 +302,8 @@ final class AmqpDriver implements Driver, Link.Events, Consumption.Host {
     @Override
     public CompletableFuture<Void> republish(AmqpJob job, Map<String, List<String>> headers, int delay) {
         Message copy = job.context().toBuilder().headers(headers).delay(delay).build();
-        AMQP.BasicProperties properties = WireFormat.properties(copy, pipeline, job.priority(), copy.headers());
+        AMQP.BasicProperties properties = WireFormat.properties(copy, pipeline, job.priority(), copy.headers(),
+                options.compactWire);
         // straight back into this pipeline's queue, never through the exchange: a fanout would copy it again
         if (delay > 0) {
             DelayQueue delayQueue = DelayQueue.of(delay, "", options.queue, options.queue);

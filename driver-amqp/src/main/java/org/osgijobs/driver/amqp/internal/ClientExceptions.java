@@ -18,19 +18,19 @@ import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 final class ClientExceptions extends ForgivingExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ClientExceptions.class);
 
-    private final String pipeline;
+    private final String connection;
 
-    ClientExceptions(String pipeline) {
-        this.pipeline = pipeline;
+    ClientExceptions(String connectionName) {
+        this.connection = connectionName;
     }
 
     @Override
     public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
-        LOG.debug("pipeline '{}': connection failure reported by the client", pipeline, exception);
+        LOG.debug("amqp connection {}: connection failure reported by the client", connection, exception);
     }
 
     @Override
     protected void log(String message, Throwable e) {
-        LOG.warn("pipeline '{}': {}", pipeline, message, e);
+        LOG.warn("amqp connection {}: {}", connection, message, e);
     }
 }

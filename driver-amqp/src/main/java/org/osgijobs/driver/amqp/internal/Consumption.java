@@ -27,9 +27,12 @@ import com.rabbitmq.client.Envelope;
  * and the settlement of the deliveries it received (ack, reject, requeue), which must happen on that channel. Each
  * settlement answers who keeps the job afterwards ({@link Custody}); none throws.
  * <p>
- * Deliveries are not inserted into the runtime's queue on the client's dispatch thread: they go to a buffer (at
- * most {@code prefetch} long, as the broker sends no more unacknowledged deliveries) that a feeder thread moves
- * into the queue, blocking there while it is full. Pausing interrupts the feeder and returns what it still had.
+ * A delivery goes into the runtime's queue on the client's dispatch thread only when it fits at once
+ * ({@link Queue#offer}): that thread is shared by every pipeline of the connection and must never block. When the
+ * queue is full, deliveries go to a buffer (at most {@code prefetch} long, as the broker sends no more
+ * unacknowledged deliveries) and a feeder thread, started then, moves them into the queue, blocking there while it
+ * is full; it ends when the buffer stayed empty for {@value #FEEDER_LINGER_MILLIS} ms. So an idle pipeline has no
+ * feeder thread. Pausing interrupts the feeder and returns what it still had.
  * <p>
  * When the session is lost, this object is abandoned: settlements of its deliveries are skipped, because the
  * broker delivers every unacknowledged message again ({@link Custody#BROKER}).
@@ -67,6 +70,12 @@ final class Consumption {
     private final Reader reader;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final LinkedBlockingDeque<AmqpJob> buffer = new LinkedBlockingDeque<>();
+    /** How long a feeder waits for more deliveries before it ends. */
+    static final long FEEDER_LINGER_MILLIS = 200;
+    /** Guards the feeder's state below; the buffer's order with the direct offers depends on it. */
+    private final Object feedLock = new Object();
+    private Thread feeder;
+    private boolean stopFeeding;
     private final Object ackLock = new Object();
     /** What became of an ack or a nack of one delivery. */
     private enum Sent {
@@ -83,7 +92,6 @@ final class Consumption {
     private volatile boolean gone;
     // guarded by the driver's control lock
     private Subscription subscription;
-    private Thread feeder;
 
     private Consumption(Session session, Channel channel, String pipeline, PipelineOptions options, Queue queue,
             Host host, Reader reader) {
@@ -104,7 +112,7 @@ final class Consumption {
     /** Opens the consuming channel of a session, reading deliveries with the given reader. */
     static Consumption open(Session session, PipelineOptions options, Queue queue, Host host, Reader reader)
             throws IOException {
-        Channel channel = session.connection.createChannel();
+        Channel channel = session.openChannel();
         channel.basicQos(options.prefetch);
         Consumption c = new Consumption(session, channel, options.pipeline, options, queue, host, reader);
         channel.addShutdownListener(cause -> {
@@ -122,7 +130,9 @@ final class Consumption {
             return null;
         });
         Subscription sub = new Subscription(channel);
-        startFeeder();
+        synchronized (feedLock) {
+            stopFeeding = false;
+        }
         try {
             channel.basicConsume(options.queue, false, options.consumerId, false, false, null, sub);
         } catch (IOException | RuntimeException e) {
@@ -450,15 +460,37 @@ final class Consumption {
         }
     }
 
-    private void startFeeder() {
-        Thread t = new NamedThreads("amqp-" + pipeline + "-feed").newThread(this::feed);
-        feeder = t;
-        t.start();
+    /**
+     * Hands a delivery on, in order: straight into the runtime's queue when nothing waits in the buffer and it
+     * fits; otherwise into the buffer, starting the feeder if there is none.
+     */
+    private void handOnInOrder(AmqpJob job) {
+        Thread start = null;
+        synchronized (feedLock) {
+            // offer never blocks: a quick call under this lock, which keeps direct and buffered jobs in order
+            if (feeder == null && buffer.isEmpty() && queue.offer(job)) {
+                return;
+            }
+            buffer.addLast(job);
+            if (feeder == null) {
+                start = new NamedThreads("amqp-" + pipeline + "-feed").newThread(this::feed);
+                feeder = start;
+            } else {
+                feedLock.notifyAll();
+            }
+        }
+        if (start != null) {
+            start.start();
+        }
     }
 
     private void stopFeeder() {
-        Thread t = feeder;
-        feeder = null;
+        Thread t;
+        synchronized (feedLock) {
+            stopFeeding = true;
+            t = feeder;
+            feedLock.notifyAll();
+        }
         if (t == null) {
             return;
         }
@@ -473,24 +505,48 @@ final class Consumption {
         }
     }
 
-    /** Moves deliveries from the buffer into the runtime's queue, waiting while the queue is full. */
+    /**
+     * Moves deliveries from the buffer into the runtime's queue, waiting while the queue is full; ends when
+     * stopped or when the buffer stayed empty for a while.
+     */
     private void feed() {
-        while (true) {
-            AmqpJob job;
-            try {
-                job = buffer.takeFirst();
-            } catch (InterruptedException e) {
-                return;
+        try {
+            while (true) {
+                AmqpJob job;
+                synchronized (feedLock) {
+                    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FEEDER_LINGER_MILLIS);
+                    while ((job = buffer.pollFirst()) == null && !stopFeeding) {
+                        long left = until - System.nanoTime();
+                        if (left <= 0) {
+                            return;
+                        }
+                        TimeUnit.NANOSECONDS.timedWait(feedLock, left);
+                    }
+                    if (stopFeeding) {
+                        if (job != null) {
+                            buffer.addFirst(job);
+                        }
+                        return;
+                    }
+                }
+                try {
+                    queue.insert(job);
+                } catch (InterruptedException e) {
+                    buffer.addFirst(job);
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.error("pipeline '{}': the runtime queue refused {}; it goes back to the broker", pipeline,
+                            job, e);
+                    release(job);
+                }
             }
-            try {
-                queue.insert(job);
-            } catch (InterruptedException e) {
-                buffer.addFirst(job);
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("pipeline '{}': the runtime queue refused {}; it goes back to the broker", pipeline, job,
-                        e);
-                release(job);
+        } catch (InterruptedException e) {
+            // stopped
+        } finally {
+            synchronized (feedLock) {
+                if (feeder == Thread.currentThread()) {
+                    feeder = null;
+                }
             }
         }
     }
@@ -548,7 +604,7 @@ final class Consumption {
             }
             outstanding.incrementAndGet();
             try {
-                buffer.addLast(job);
+                handOnInOrder(job);
             } catch (RuntimeException | Error e) {
                 outstanding.decrementAndGet();
                 throw e;

@@ -1,50 +1,69 @@
 package org.osgijobs.driver.amqp.internal;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
 /**
- * A small strict JSON reader and the one writer the wire format needs. The driver reads two kinds of JSON: the
- * job headers RoadRunner puts into {@code rr_headers} and the queue arguments of {@code queue_headers}; pulling a
- * JSON library into the bundle for that is not worth it.
+ * The driver's JSON, read and written with Jackson (imported from the framework, not embedded). It reads two kinds: the job headers RoadRunner puts
+ * into {@code rr_headers} and the queue arguments of {@code queue_headers}; it writes {@code rr_headers}.
  * <p>
  * Values come back as {@link String}, {@link Long} (integral numbers that fit), {@link Double}, {@link Boolean},
- * {@code null}, {@link List} and {@link Map} (insertion-ordered).
+ * {@code null}, {@link List} and {@link Map} (insertion-ordered). The reading is strict: one value and nothing
+ * after it, no comments, no trailing commas, no unquoted names.
  * <p>
- * Arrays and objects nest at most {@value #MAX_DEPTH} levels deep. The reader is recursive, and without a bound a
- * message of ten thousand brackets overflowed the consumer thread's stack; what the driver reads is flat
- * ({@code rr_headers}: an object of string lists, two levels; queue arguments: one), so deeper is malformed.
+ * Arrays and objects nest at most {@value #MAX_DEPTH} levels deep (Jackson's stream constraint): what the driver
+ * reads is flat, so deeper is malformed, and the bound keeps a message of a million brackets from costing more
+ * than its first 65.
  */
 final class Json {
 
     /** The deepest nesting of arrays and objects read. */
     static final int MAX_DEPTH = 64;
 
-    private final String text;
-    private int pos;
-    private int depth;
+    private static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+            .build();
 
-    private Json(String text) {
-        this.text = text;
+    private Json() {
     }
 
     /**
      * @param text JSON text
      * @return the value it holds
-     * @throws IllegalArgumentException with the position and what was expected, when the text is not JSON or
-     *         nests deeper than {@value #MAX_DEPTH} levels
+     * @throws IllegalArgumentException naming the position and what is wrong, when the text is not JSON or nests
+     *         deeper than {@value #MAX_DEPTH} levels
      */
     static Object parse(String text) {
-        Json json = new Json(text);
-        json.skipSpace();
-        Object value = json.value();
-        json.skipSpace();
-        if (json.pos != text.length()) {
-            throw json.error("end of input");
+        try (JsonParser parser = MAPPER.createParser(text)) {
+            try {
+                return plain(MAPPER.readValue(parser, Object.class));
+            } catch (StreamConstraintsException e) {
+                // the exception carries no location: the parser stands on the bracket one level too deep
+                throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels at position "
+                        + parser.currentTokenLocation().getCharOffset(), e);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage() + " at position " + position(e), e);
+        } catch (IOException e) {
+            // a String source cannot fail to read
+            throw new IllegalStateException(e);
         }
-        return value;
     }
 
     /**
@@ -54,265 +73,37 @@ final class Json {
      * @return the JSON text
      */
     static String writeHeaders(Map<String, List<String>> headers) {
-        StringBuilder out = new StringBuilder(32 + headers.size() * 32);
-        out.append('{');
-        boolean first = true;
-        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
-            if (!first) {
-                out.append(',');
-            }
-            first = false;
-            writeString(out, e.getKey());
-            out.append(":[");
-            List<String> values = e.getValue();
-            for (int i = 0; i < values.size(); i++) {
-                if (i > 0) {
-                    out.append(',');
-                }
-                writeString(out, values.get(i));
-            }
-            out.append(']');
-        }
-        return out.append('}').toString();
-    }
-
-    private static void writeString(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-            case '"':
-                out.append("\\\"");
-                break;
-            case '\\':
-                out.append("\\\\");
-                break;
-            case '\n':
-                out.append("\\n");
-                break;
-            case '\r':
-                out.append("\\r");
-                break;
-            case '\t':
-                out.append("\\t");
-                break;
-            default:
-                if (c < 0x20) {
-                    out.append(String.format("\\u%04x", (int) c));
-                } else {
-                    out.append(c);
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private Object value() {
-        if (pos >= text.length()) {
-            throw error("a value");
-        }
-        char c = text.charAt(pos);
-        switch (c) {
-        case '{':
-            return object();
-        case '[':
-            return array();
-        case '"':
-            return string();
-        case 't':
-            return literal("true", Boolean.TRUE);
-        case 'f':
-            return literal("false", Boolean.FALSE);
-        case 'n':
-            return literal("null", null);
-        default:
-            if (c == '-' || (c >= '0' && c <= '9')) {
-                return number();
-            }
-            throw error("a value");
-        }
-    }
-
-    private Map<String, Object> object() {
-        enter();
-        Map<String, Object> map = new LinkedHashMap<>();
-        pos++; // '{'
-        skipSpace();
-        if (peek('}')) {
-            pos++;
-            depth--;
-            return map;
-        }
-        while (true) {
-            skipSpace();
-            if (!peek('"')) {
-                throw error("a string key");
-            }
-            String key = string();
-            skipSpace();
-            expect(':');
-            skipSpace();
-            map.put(key, value());
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else if (peek('}')) {
-                pos++;
-                depth--;
-                return map;
-            } else {
-                throw error("',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() {
-        enter();
-        List<Object> list = new ArrayList<>();
-        pos++; // '['
-        skipSpace();
-        if (peek(']')) {
-            pos++;
-            depth--;
-            return list;
-        }
-        while (true) {
-            skipSpace();
-            list.add(value());
-            skipSpace();
-            if (peek(',')) {
-                pos++;
-            } else if (peek(']')) {
-                pos++;
-                depth--;
-                return list;
-            } else {
-                throw error("',' or ']'");
-            }
-        }
-    }
-
-    /** One level deeper: an array or object opens at {@code pos}. */
-    private void enter() {
-        if (++depth > MAX_DEPTH) {
-            throw new IllegalArgumentException("nested deeper than " + MAX_DEPTH + " levels at position " + pos);
-        }
-    }
-
-    private String string() {
-        pos++; // opening quote
-        StringBuilder out = new StringBuilder();
-        while (pos < text.length()) {
-            char c = text.charAt(pos++);
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c == '\\') {
-                if (pos >= text.length()) {
-                    break;
-                }
-                char e = text.charAt(pos++);
-                switch (e) {
-                case '"':
-                case '\\':
-                case '/':
-                    out.append(e);
-                    break;
-                case 'b':
-                    out.append('\b');
-                    break;
-                case 'f':
-                    out.append('\f');
-                    break;
-                case 'n':
-                    out.append('\n');
-                    break;
-                case 'r':
-                    out.append('\r');
-                    break;
-                case 't':
-                    out.append('\t');
-                    break;
-                case 'u':
-                    if (pos + 4 > text.length()) {
-                        throw error("four hex digits");
-                    }
-                    try {
-                        out.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("four hex digits");
-                    }
-                    pos += 4;
-                    break;
-                default:
-                    pos--;
-                    throw error("a valid escape");
-                }
-            } else if (c < 0x20) {
-                pos--;
-                throw error("no control character inside a string");
-            } else {
-                out.append(c);
-            }
-        }
-        throw error("a closing quote");
-    }
-
-    private Object number() {
-        int start = pos;
-        if (peek('-')) {
-            pos++;
-        }
-        boolean integral = true;
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c >= '0' && c <= '9') {
-                pos++;
-            } else if (c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-') {
-                integral = false;
-                pos++;
-            } else {
-                break;
-            }
-        }
-        String n = text.substring(start, pos);
         try {
-            if (integral) {
-                return Long.parseLong(n);
-            }
-            return Double.parseDouble(n);
-        } catch (NumberFormatException e) {
-            pos = start;
-            throw error("a number");
+            return MAPPER.writeValueAsString(headers);
+        } catch (JsonProcessingException e) {
+            // strings and lists of strings always serialize
+            throw new IllegalStateException("cannot write headers as JSON", e);
         }
     }
 
-    private Object literal(String word, Object value) {
-        if (!text.startsWith(word, pos)) {
-            throw error("a value");
+
+    /** Integral numbers too big for a long come back as doubles, as the reader always gave them. */
+    private static Object plain(Object value) {
+        if (value instanceof BigInteger) {
+            return ((BigInteger) value).doubleValue();
         }
-        pos += word.length();
+        if (value instanceof List) {
+            List<Object> out = new ArrayList<>();
+            for (Object item : (List<?>) value) {
+                out.add(plain(item));
+            }
+            return out;
+        }
+        if (value instanceof Map) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            ((Map<?, ?>) value).forEach((k, v) -> out.put(k, plain(v)));
+            return out;
+        }
         return value;
     }
 
-    private boolean peek(char c) {
-        return pos < text.length() && text.charAt(pos) == c;
-    }
-
-    private void expect(char c) {
-        if (!peek(c)) {
-            throw error("'" + c + "'");
-        }
-        pos++;
-    }
-
-    private void skipSpace() {
-        while (pos < text.length() && Character.isWhitespace(text.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private IllegalArgumentException error(String expected) {
-        return new IllegalArgumentException("expected " + expected + " at position " + pos);
+    private static long position(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        return at == null ? -1 : at.getCharOffset();
     }
 }

@@ -1,7 +1,6 @@
 package org.osgijobs.driver.amqp.internal;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -13,15 +12,15 @@ import org.slf4j.LoggerFactory;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 
 /**
- * The one owner of a pipeline's connection. It connects, declares the exchange (and the queue, when the pipeline
- * has one), opens the publishing channel, and hands the {@link Session} to the driver. When the connection or one
- * of its channels is lost, or the first connection fails, it retries with backoff (from 100 ms, doubling, at most
- * every 5 s or {@code redial_timeout}, whichever is shorter) until it succeeds or the link is closed; an outage
- * longer than {@code redial_timeout} is logged as an error. All of this happens on the link's own thread, one step
- * at a time.
+ * The owner of a pipeline's channels on a {@link SharedConnection}. It gets the connection (opened by the first
+ * pipeline that needs it), declares the exchange (and the queue, when the pipeline has one), opens the publishing
+ * channel, and hands the {@link Session} to the driver. When the connection or one of the pipeline's channels is
+ * lost, or the first attempt fails, it retries with backoff (from 100 ms, doubling, at most every 5 s or
+ * {@code redial_timeout}, whichever is shorter) until it succeeds or the link is closed; an outage longer than
+ * {@code redial_timeout} is logged as an error. All of this happens on the shared connection's thread, one step at
+ * a time: the pipelines on one connection need one such thread, not one each.
  */
 final class Link {
     private static final Logger LOG = LoggerFactory.getLogger(Link.class);
@@ -39,7 +38,8 @@ final class Link {
 
     private final String pipeline;
     private final ConnectionSettings settings;
-    private final ConnectionFactory factory;
+    private final Connections connections;
+    private final SharedConnection shared;
     private final Topology topology;
     private final boolean declareQueue;
     private final long redialTimeoutNanos;
@@ -63,17 +63,17 @@ final class Link {
     private long outageStartNanos;
     private boolean outageReported;
 
-    Link(String pipeline, ConnectionSettings settings, PipelineOptions options, Events events) {
+    Link(String pipeline, ConnectionSettings settings, Connections connections, PipelineOptions options,
+            Events events) {
         this.pipeline = pipeline;
         this.settings = settings;
+        this.connections = connections;
         this.topology = new Topology(options);
         this.declareQueue = options.hasQueue();
         this.redialTimeoutNanos = TimeUnit.SECONDS.toNanos(options.redialTimeoutSeconds);
         this.events = events;
-        this.factory = settings.newFactory(options.timeoutSeconds);
-        this.factory.setThreadFactory(new NamedThreads("amqp-" + pipeline + "-io"));
-        this.factory.setExceptionHandler(new ClientExceptions(pipeline));
-        this.thread = Executors.newSingleThreadScheduledExecutor(new NamedThreads("amqp-" + pipeline + "-link"));
+        this.shared = connections.acquire(settings, options.timeoutSeconds);
+        this.thread = shared.thread();
     }
 
     /**
@@ -163,11 +163,17 @@ final class Link {
         }
     }
 
-    /** Closes the link: no more reconnection, the session's connection is closed. */
+    /**
+     * Closes the link: no more reconnection, the session's channels are closed, and the shared connection loses a
+     * user (the last one closes it).
+     */
     void close() {
         Session last;
         lock.lock();
         try {
+            if (closed) {
+                return;
+            }
             closed = true;
             last = current;
             current = null;
@@ -175,15 +181,16 @@ final class Link {
         } finally {
             lock.unlock();
         }
-        thread.shutdownNow();
         if (last != null) {
             last.close(1000);
         }
-        try {
-            thread.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // a step of this link still queued on the shared thread sees the link closed and does nothing
+        connections.release(shared);
+    }
+
+    /** @return the name of the shared connection, as the broker shows it */
+    String connectionName() {
+        return shared.name();
     }
 
     private void attempt() {
@@ -191,23 +198,23 @@ final class Link {
             return;
         }
         Connection connection = null;
+        Channel declarations = null;
+        Channel publishing = null;
         try {
-            // the client runs consumers on its own per-connection executor, made by our thread factory, and shuts
-            // it down with the connection
-            connection = factory.newConnection("osgijobs-" + pipeline);
-            Channel declarations = connection.createChannel();
+            connection = shared.connect();
+            declarations = Session.open(connection);
             topology.declareExchange(declarations);
             if (declareQueue) {
                 topology.declareQueue(declarations);
             }
-            Channel publishing = connection.createChannel();
+            publishing = Session.open(connection);
             publishing.confirmSelect();
             Session session = install(connection, publishing, declarations);
             if (session == null) {
-                connection.abort(1000);
+                abort(declarations, publishing);
                 return;
             }
-            connection.addShutdownListener(cause -> lost(session, cause));
+            session.watch(cause -> lost(session, cause));
             publishing.addShutdownListener(cause -> {
                 if (!cause.isInitiatedByApplication()) {
                     lost(session, cause);
@@ -228,7 +235,19 @@ final class Link {
             outageStartNanos = 0;
             outageReported = false;
         } catch (IOException | TimeoutException | RuntimeException e) {
-            failed(connection, e);
+            failed(connection, e, declarations, publishing);
+        }
+    }
+
+    private static void abort(Channel... channels) {
+        for (Channel c : channels) {
+            if (c != null) {
+                try {
+                    c.abort();
+                } catch (IOException | RuntimeException e) {
+                    // closed already
+                }
+            }
         }
     }
 
@@ -247,16 +266,15 @@ final class Link {
         }
     }
 
-    private void failed(Connection connection, Exception e) {
+    private void failed(Connection connection, Exception e, Channel declarations, Channel publishing) {
         Session installed = session();
-        if (installed != null && installed.connection == connection) {
+        if (installed != null && installed.connection == connection && installed.publishChannel == publishing) {
             // the session was already handed out: lose it the normal way
             lost(installed, e);
             return;
         }
-        if (connection != null) {
-            connection.abort(1000);
-        }
+        // only this pipeline's channels: the connection is shared, and its own loss reaches every link
+        abort(declarations, publishing);
         String why = BrokerErrors.describe(e, settings.address());
         if (BrokerErrors.isChannelRefusal(e)) {
             String refusal = "the broker " + settings + " refused the exchange or queue: "

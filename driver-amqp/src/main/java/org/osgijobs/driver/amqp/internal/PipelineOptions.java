@@ -33,6 +33,7 @@ final class PipelineOptions {
     static final String TIMEOUT = "timeout";
     /** Publishes waiting for their confirm at once (not a RoadRunner option). */
     static final String PUBLISH_WINDOW = "publish_window";
+    static final String WIRE = "wire";
 
     static final int DEFAULT_PREFETCH = 10;
     static final int DEFAULT_REDIAL_TIMEOUT = 60;
@@ -63,6 +64,8 @@ final class PipelineOptions {
     final Map<String, Object> queueArguments;
     final int timeoutSeconds;
     final int publishWindow;
+    /** Whether pushes leave out the headers that carry their default ({@code wire=compact}). */
+    final boolean compactWire;
 
     private PipelineOptions(Pipeline p) {
         pipeline = p.name();
@@ -109,6 +112,11 @@ final class PipelineOptions {
         if (publishWindow < 1) {
             throw p.bad(PUBLISH_WINDOW, String.valueOf(publishWindow), "a number above 0");
         }
+        String wire = p.getString(WIRE, "full");
+        if (!wire.equals("full") && !wire.equals("compact")) {
+            throw p.bad(WIRE, wire, "full or compact");
+        }
+        compactWire = wire.equals("compact");
         if (exchangeType == ExchangeType.FANOUT && queue.isEmpty()) {
             throw new JobsException(JobsException.Kind.BAD_INPUT, "pipeline '" + pipeline + "': exchange_type"
                     + " 'fanout' needs option 'queue': a fanout exchange copies every job to all its queues, so each"

@@ -118,6 +118,7 @@ public class PipelineOptionsTest {
                 + " with 'amq.'"));
         assertTrue(error("timeout", "0").contains("option 'timeout'"));
         assertTrue(error("publish_window", "0").contains("option 'publish_window'"));
+        assertEquals("pipeline 'p1': option 'wire' must be full or compact, got 'small'", error("wire", "small"));
         assertTrue(error("redial_timeout", "-1").contains("option 'redial_timeout'"));
         assertTrue(error("queue", "q".repeat(256)).contains("option 'queue' must be at most 255 bytes long"));
     }

@@ -167,4 +167,20 @@ public class WireFormatTest {
         Map<String, Object> h = Map.of("rr_id", "i", "rr_job", "j", "rr_priority", 0L);
         assertEquals(7, WireFormat.decode(h, 7).priority());
     }
+
+    @Test
+    public void theCompactFormReadsAsTheFullOneWithoutAWarning() {
+        for (Message m : new Message[] {Message.builder("A").id("a").build(),
+            Message.builder("B").id("b").header("x", "1").delay(5).autoAck(true).priority(2).build()}) {
+            WireFormat.Decoded full = WireFormat.decode(WireFormat.properties(m, "p", 7, m.headers(), false)
+                    .getHeaders(), 10);
+            WireFormat.Decoded compact = WireFormat.decode(WireFormat.properties(m, "p", 7, m.headers(), true)
+                    .getHeaders(), 10);
+            assertEquals(full, compact);
+            assertEquals(List.of(), compact.problems());
+        }
+        Message plain = Message.builder("A").id("a").build();
+        assertEquals(4, WireFormat.properties(plain, "p", 7, plain.headers(), true).getHeaders().size());
+        assertEquals(7, WireFormat.properties(plain, "p", 7, plain.headers(), false).getHeaders().size());
+    }
 }
