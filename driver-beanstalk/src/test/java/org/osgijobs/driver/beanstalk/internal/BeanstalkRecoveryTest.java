@@ -4,17 +4,15 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.Rule;
 import org.junit.Test;
-import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.SharedTestQueue;
 import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.WindowedProducer;
 import org.osgijobs.testing.Workers;
 
 /**
@@ -36,22 +34,8 @@ public class BeanstalkRecoveryTest {
         try (TcpProxy proxy = new TcpProxy(BeanstalkFixture.PORT)) {
             SharedTestQueue queue = new SharedTestQueue("p");
             BeanstalkDriver d = fx.driver(queue, ConnectionSettings.of("127.0.0.1", proxy.port(), 30), o);
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Semaphore inFlight = new Semaphore(WINDOW);
-            Thread producer = new Thread(() -> {
-                int n = 0;
-                while (producing.get()) {
-                    String id = "job-" + n++;
-                    try {
-                        inFlight.acquire();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    ledger.track(id, d.push(Message.builder("load").id(id).pipeline("p").build()))
-                            .whenComplete((ok, error) -> inFlight.release());
-                }
-            }, "test-producer");
-            try (Workers workers = new Workers(queue, 2, ledger)) {
+            try (Workers workers = new Workers(queue, 2, ledger);
+                    WindowedProducer producer = new WindowedProducer(d, "p", ledger, WINDOW)) {
                 d.run(Pipeline.of(o));
                 producer.start();
                 for (int cut = 0; cut < CUTS; cut++) {
@@ -63,9 +47,7 @@ public class BeanstalkRecoveryTest {
                 int after = workers.runs();
                 Poll.until("jobs flow after the last cut", Duration.ofSeconds(30), Duration.ofMillis(10),
                         () -> workers.runs() > after + 200, ledger::summary);
-                producing.set(false);
-                producer.join();
-                inFlight.acquire(WINDOW);
+                producer.finish();
                 ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
                 System.out.printf("connections cut: %s%n", ledger.summary());
                 ledger.assertNoneLost();
@@ -74,7 +56,6 @@ public class BeanstalkRecoveryTest {
                         + " more, but stored)");
                 assertTrue(d.state().errorMessage(), d.state().errorMessage().isEmpty());
             } finally {
-                producing.set(false);
             }
         }
     }

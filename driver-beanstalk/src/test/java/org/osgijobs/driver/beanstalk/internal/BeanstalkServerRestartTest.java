@@ -5,15 +5,13 @@ import static org.junit.Assert.assertTrue;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.Test;
-import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.WindowedProducer;
 import org.osgijobs.testing.Workers;
 
 /**
@@ -42,22 +40,8 @@ public class BeanstalkServerRestartTest {
                     });
             d.start();
             Ledger ledger = new Ledger("server restart");
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Semaphore inFlight = new Semaphore(WINDOW);
-            Thread producer = new Thread(() -> {
-                int n = 0;
-                while (producing.get()) {
-                    String id = "job-" + n++;
-                    try {
-                        inFlight.acquire();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    ledger.track(id, d.push(Message.builder("load").id(id).pipeline("p").build()))
-                            .whenComplete((ok, error) -> inFlight.release());
-                }
-            }, "test-producer");
-            try (Workers workers = new Workers(queue, 2, ledger)) {
+            try (Workers workers = new Workers(queue, 2, ledger);
+                    WindowedProducer producer = new WindowedProducer(d, "p", ledger, WINDOW)) {
                 d.run(Pipeline.of(o));
                 producer.start();
                 ledger.phase("before");
@@ -69,9 +53,7 @@ public class BeanstalkServerRestartTest {
                 ledger.phase("after");
                 int before = ledger.acceptedCount();
                 assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 500, 60));
-                producing.set(false);
-                producer.join();
-                inFlight.acquire(WINDOW);
+                producer.finish();
                 ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
                 System.out.printf("server restart: %s%n", ledger.summary());
                 ledger.assertNoneLost();
@@ -81,7 +63,6 @@ public class BeanstalkServerRestartTest {
                         + " in flight)");
                 ledger.assertNoRefusalsIn("before", "the server was up");
             } finally {
-                producing.set(false);
                 d.stop();
             }
         }

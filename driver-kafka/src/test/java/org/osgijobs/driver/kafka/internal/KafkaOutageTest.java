@@ -4,16 +4,14 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.Test;
-import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.SharedTestQueue;
 import org.osgijobs.testing.TcpProxy;
+import org.osgijobs.testing.WindowedProducer;
 import org.osgijobs.testing.Workers;
 
 /**
@@ -82,22 +80,8 @@ public class KafkaOutageTest {
             SharedTestQueue queue = new SharedTestQueue("p");
             KafkaDriver d = kafka.driver(queue, o);
             Ledger ledger = new Ledger(name);
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Semaphore inFlight = new Semaphore(WINDOW);
-            Thread producer = new Thread(() -> {
-                int n = 0;
-                while (producing.get()) {
-                    String id = "job-" + n++;
-                    try {
-                        inFlight.acquire();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    ledger.track(id, d.push(Message.builder("load").id(id).pipeline("p").build()))
-                            .whenComplete((ok, error) -> inFlight.release());
-                }
-            }, "test-producer");
-            try (Workers workers = new Workers(queue, 2, ledger)) {
+            try (Workers workers = new Workers(queue, 2, ledger);
+                    WindowedProducer producer = new WindowedProducer(d, "p", ledger, WINDOW)) {
                 d.run(Pipeline.of(o));
                 producer.start();
                 ledger.phase("before");
@@ -109,9 +93,7 @@ public class KafkaOutageTest {
                 ledger.phase("after");
                 int before = ledger.acceptedCount();
                 assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 300, 60));
-                producing.set(false);
-                producer.join();
-                inFlight.acquire(WINDOW);
+                producer.finish();
                 ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
                 System.out.printf("%s: %s%n", name, ledger.summary());
                 ledger.assertNoneLost();
@@ -122,7 +104,6 @@ public class KafkaOutageTest {
                         + " the producer's window, prefetch per partition, one commit batch");
                 ledger.assertNoRefusalsIn("before", "the broker was up");
             } finally {
-                producing.set(false);
                 d.stop();
             }
         } finally {

@@ -4,15 +4,13 @@ import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.Test;
-import org.osgijobs.api.Message;
 import org.osgijobs.api.driver.Pipeline;
 import org.osgijobs.testing.Ledger;
 import org.osgijobs.testing.Poll;
 import org.osgijobs.testing.SharedTestQueue;
+import org.osgijobs.testing.WindowedProducer;
 import org.osgijobs.testing.Workers;
 
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -45,35 +43,8 @@ public class SqsServerRestartTest {
             });
             d.start();
             Ledger ledger = new Ledger("server restart");
-            AtomicBoolean producing = new AtomicBoolean(true);
-            Semaphore inFlight = new Semaphore(WINDOW);
-            AtomicBoolean refusedLately = new AtomicBoolean();
-            Thread producer = new Thread(() -> {
-                int n = 0;
-                while (producing.get()) {
-                    String id = "job-" + n++;
-                    try {
-                        inFlight.acquire();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                    ledger.track(id, d.push(Message.builder("load").id(id).payload("x").pipeline("p").build()))
-                            .whenComplete((ok, error) -> {
-                                if (error != null) {
-                                    refusedLately.set(true);
-                                }
-                                inFlight.release();
-                            });
-                    if (refusedLately.getAndSet(false)) {
-                        try {
-                            Thread.sleep(20); // the server is away: do not spin on refusals
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                }
-            }, "test-producer");
-            try (Workers workers = new Workers(queue, 2, ledger)) {
+            try (Workers workers = new Workers(queue, 2, ledger);
+                    WindowedProducer producer = new WindowedProducer(d, "p", ledger, WINDOW)) {
                 d.run(Pipeline.of(o));
                 producer.start();
                 ledger.phase("before");
@@ -85,9 +56,7 @@ public class SqsServerRestartTest {
                 ledger.phase("after");
                 int before = ledger.acceptedCount();
                 assertTrue("pushes succeed again", Poll.eventually(() -> ledger.acceptedCount() > before + 100, 60));
-                producing.set(false);
-                producer.join();
-                inFlight.acquire(WINDOW);
+                producer.finish();
                 try {
                     ledger.awaitAllAcceptedRan(Duration.ofSeconds(30));
                 } catch (AssertionError e) {
@@ -101,7 +70,6 @@ public class SqsServerRestartTest {
                         + " the producer's " + WINDOW + " pushes in flight");
                 ledger.assertNoRefusalsIn("before", "the server was up");
             } finally {
-                producing.set(false);
                 d.stop();
                 client.close();
             }
