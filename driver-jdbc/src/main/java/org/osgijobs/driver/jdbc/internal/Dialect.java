@@ -10,8 +10,11 @@ import java.util.Map;
  */
 interface Dialect {
 
-    /** The schema version this driver writes and reads. */
-    int SCHEMA_VERSION = 1;
+    /**
+     * The schema version this driver writes and reads. 1: the jobs table; 2: and the done table (option
+     * {@code keep_done}). A table of version 1 is migrated forward when first used.
+     */
+    int SCHEMA_VERSION = 2;
 
     /** @return the database's name, for messages */
     String name();
@@ -45,6 +48,24 @@ interface Dialect {
 
     /** @return selects every column the driver uses and no row: fails on a table of another shape */
     String probeColumns(String table);
+
+    /** @return creates the done table ({@code <table>_done}, schema version 2) when missing */
+    String createDoneTable(String table);
+
+    /** @return the done table's indexes, created when missing */
+    List<String> createDoneIndexes(String table);
+
+    /** @return selects every column of the done table and no row */
+    String probeDoneColumns(String table);
+
+    /**
+     * @return copies an acknowledged row this runtime holds into the done table, marked done now (the delete
+     *         follows in the same transaction); parameters: id, locked_by
+     */
+    String archive(String table);
+
+    /** @return deletes the pipeline's done rows done longer ago than the seconds; parameters: pipeline, seconds */
+    String purgeDone(String table);
 
     /**
      * @return the insert of one job; parameters: pipeline, job_id, name, priority, delay seconds (a double), payload,

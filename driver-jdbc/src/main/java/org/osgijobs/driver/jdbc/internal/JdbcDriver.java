@@ -306,7 +306,11 @@ final class JdbcDriver implements Driver, Writer.Listener {
             boolean taken;
             Custody custody;
             switch (settlement.kind()) {
-            case ACK, REJECT -> {
+            case ACK -> {
+                taken = options.keepDoneSeconds() > 0 ? writer.done(job.rowId()) : writer.delete(job.rowId());
+                custody = Custody.DONE;
+            }
+            case REJECT -> {
                 taken = writer.delete(job.rowId());
                 custody = Custody.DONE;
             }
@@ -361,6 +365,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private void claimLoop() {
         long nextRenew = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.renewEveryMillis());
         long nextCount = 0;
+        long nextPurge = 0;
         boolean again = false;
         long backoff = 0;
         boolean inDoubt = false;
@@ -414,6 +419,10 @@ final class JdbcDriver implements Driver, Writer.Listener {
                     count();
                     nextCount = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(500,
                             Math.min(options.pollIntervalMillis(), 2_000)));
+                }
+                if (options.keepDoneSeconds() > 0 && System.nanoTime() - nextPurge >= 0) {
+                    purgeDone();
+                    nextPurge = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.purgeEveryMillis());
                 }
                 backoff = 0;
                 claimSucceeded();
@@ -555,6 +564,26 @@ final class JdbcDriver implements Driver, Writer.Listener {
                 ps.setString(2, lockedBy);
                 ps.executeUpdate();
                 c.commit();
+            } catch (SQLException | RuntimeException e) {
+                Database.rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes the pipeline's done rows older than {@code keep_done} (any runtime's: they all agree on the time). */
+    private void purgeDone() throws SQLException {
+        try (Connection c = db.connection()) {
+            try (PreparedStatement ps = c.prepareStatement(db.dialect().purgeDone(db.table()))) {
+                ps.setQueryTimeout(options.timeoutSeconds());
+                ps.setString(1, name);
+                ps.setDouble(2, options.keepDoneSeconds());
+                int purged = ps.executeUpdate();
+                c.commit();
+                if (purged > 0) {
+                    LOG.debug("pipeline '{}': {} done jobs older than {} s purged", name, purged,
+                            options.keepDoneSeconds());
+                }
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
                 throw e;

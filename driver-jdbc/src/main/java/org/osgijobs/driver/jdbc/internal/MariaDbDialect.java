@@ -103,6 +103,46 @@ final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String createDoneTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + "_done (\n"
+                + "  id           BIGINT NOT NULL PRIMARY KEY,\n"
+                + "  pipeline     VARCHAR(255) NOT NULL,\n"
+                + "  job_id       VARCHAR(255) NOT NULL,\n"
+                + "  name         VARCHAR(255) NOT NULL,\n"
+                + "  priority     BIGINT NOT NULL,\n"
+                + "  payload      LONGBLOB NOT NULL,\n"
+                + "  headers      LONGTEXT NOT NULL,\n"
+                + "  attempt      INTEGER NOT NULL,\n"
+                + "  created_at   DATETIME(6) NOT NULL,\n"
+                + "  done_at      DATETIME(6) NOT NULL\n"
+                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    }
+
+    @Override
+    public List<String> createDoneIndexes(String table) {
+        return List.of("CREATE INDEX IF NOT EXISTS " + table + "_done_purge ON " + table + "_done (pipeline, done_at)");
+    }
+
+    @Override
+    public String probeDoneColumns(String table) {
+        return "SELECT id, pipeline, job_id, name, priority, payload, headers, attempt, created_at, done_at FROM "
+                + table + "_done WHERE 1 = 0";
+    }
+
+    @Override
+    public String archive(String table) {
+        return "INSERT INTO " + table + "_done (id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, done_at) SELECT id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, " + NOW + " FROM " + table + " WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String purgeDone(String table) {
+        return "DELETE FROM " + table + "_done WHERE pipeline = ? AND done_at < DATE_SUB(" + NOW
+                + ", INTERVAL CAST(? * 1000000 AS SIGNED) MICROSECOND)";
+    }
+
+    @Override
     public String insert(String table) {
         return "INSERT INTO " + table + " (pipeline, job_id, name, priority, run_at, payload, headers, auto_ack,"
                 + " attempt) VALUES (?, ?, ?, ?, " + nowPlusSeconds() + ", ?, ?, ?, ?)";

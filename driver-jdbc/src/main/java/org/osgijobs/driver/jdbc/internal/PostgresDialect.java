@@ -87,6 +87,45 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String createDoneTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + "_done (\n"
+                + "  id           BIGINT PRIMARY KEY,\n"
+                + "  pipeline     TEXT NOT NULL,\n"
+                + "  job_id       TEXT NOT NULL,\n"
+                + "  name         TEXT NOT NULL,\n"
+                + "  priority     BIGINT NOT NULL,\n"
+                + "  payload      BYTEA NOT NULL,\n"
+                + "  headers      TEXT NOT NULL,\n"
+                + "  attempt      INTEGER NOT NULL,\n"
+                + "  created_at   TIMESTAMPTZ NOT NULL,\n"
+                + "  done_at      TIMESTAMPTZ NOT NULL\n"
+                + ")";
+    }
+
+    @Override
+    public List<String> createDoneIndexes(String table) {
+        return List.of("CREATE INDEX IF NOT EXISTS " + table + "_done_purge ON " + table + "_done (pipeline, done_at)");
+    }
+
+    @Override
+    public String probeDoneColumns(String table) {
+        return "SELECT id, pipeline, job_id, name, priority, payload, headers, attempt, created_at, done_at FROM "
+                + table + "_done WHERE 1 = 0";
+    }
+
+    @Override
+    public String archive(String table) {
+        return "INSERT INTO " + table + "_done (id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, done_at) SELECT id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, now() FROM " + table + " WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String purgeDone(String table) {
+        return "DELETE FROM " + table + "_done WHERE pipeline = ? AND done_at < now() - ? * interval '1 second'";
+    }
+
+    @Override
     public String insert(String table) {
         return "INSERT INTO " + table + " (pipeline, job_id, name, priority, run_at, payload, headers, auto_ack,"
                 + " attempt) VALUES (?, ?, ?, ?, now() + ? * interval '1 second', ?, ?, ?, ?)";

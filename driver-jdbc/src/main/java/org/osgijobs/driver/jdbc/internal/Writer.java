@@ -43,12 +43,12 @@ final class Writer {
     private record Insert(Message message, long priority, CompletableFuture<Void> done) implements Op {
     }
 
-    /** A delete ({@code requeue == false}), an in-place requeue, or a release ({@code release == true}). */
+    /** A delete, a delete kept in the done table ({@code keep_done}), an in-place requeue, or a release. */
     private record Settle(long rowId, Kind kind, int delay, String headers, int attempt) implements Op {
     }
 
     enum Kind {
-        DELETE, REQUEUE, RELEASE
+        DELETE, DONE, REQUEUE, RELEASE
     }
 
     private final Database db;
@@ -97,6 +97,11 @@ final class Writer {
     /** @return whether the settlement was taken (not after {@link #close}) */
     boolean delete(long rowId) {
         return add(new Settle(rowId, Kind.DELETE, 0, null, 0));
+    }
+
+    /** A delete that keeps a copy of the row in the done table first ({@code keep_done}). */
+    boolean done(long rowId) {
+        return add(new Settle(rowId, Kind.DONE, 0, null, 0));
     }
 
     boolean requeue(long rowId, int delay, String headers, int attempt) {
@@ -224,6 +229,7 @@ final class Writer {
             try {
                 List<Insert> inserts = new ArrayList<>();
                 List<Settle> deletes = new ArrayList<>();
+                List<Settle> dones = new ArrayList<>();
                 List<Settle> requeues = new ArrayList<>();
                 List<Settle> releases = new ArrayList<>();
                 for (Op op : batch) {
@@ -231,7 +237,12 @@ final class Writer {
                         inserts.add(insert);
                     } else {
                         Settle s = (Settle) op;
-                        (s.kind == Kind.DELETE ? deletes : s.kind == Kind.REQUEUE ? requeues : releases).add(s);
+                        (switch (s.kind) {
+                        case DELETE -> deletes;
+                        case DONE -> dones;
+                        case REQUEUE -> requeues;
+                        case RELEASE -> releases;
+                        }).add(s);
                     }
                 }
                 if (!inserts.isEmpty()) {
@@ -252,6 +263,8 @@ final class Writer {
                         }
                     }
                 }
+                settle(c, dialect.archive(table), dones, null); // copied before their delete, below
+                deletes.addAll(dones);
                 settle(c, dialect.delete(table), deletes, freed);
                 settle(c, dialect.requeue(table), requeues, freed);
                 settle(c, dialect.release(table), releases, freed);
@@ -277,6 +290,7 @@ final class Writer {
         ps.setInt(9, Attempts.of(m.headers()));
     }
 
+    /** @param freed collects the rows let go, or {@code null} when the statement does not let them go */
     private void settle(Connection c, String sql, List<Settle> ops, List<Long> freed) throws SQLException {
         if (ops.isEmpty()) {
             return;
@@ -296,6 +310,8 @@ final class Writer {
             }
             ps.executeBatch(); // a row that another runtime took over (this lease expired) is left to it
         }
-        ops.forEach(op -> freed.add(op.rowId));
+        if (freed != null) {
+            ops.forEach(op -> freed.add(op.rowId));
+        }
     }
 }
