@@ -20,6 +20,11 @@ final class ConnectionSettings {
     static final String TABLE = "table";
     /** Declarative Services' target of the component's {@code datasource} reference. */
     static final String DATASOURCE_TARGET = "datasource.target";
+    /**
+     * The target of the {@code datasource} reference when {@code datasource.target} is not configured: matches no
+     * service. Declarative Services passes it among the component's properties, so it means "not set" here.
+     */
+    static final String NO_DATASOURCE = "(!(objectClass=*))";
     static final String DATABASE = "database";
     static final String POSTGRESQL = "postgresql";
     static final String MARIADB = "mariadb";
@@ -58,6 +63,9 @@ final class ConnectionSettings {
     static ConnectionSettings of(Map<String, ?> config) {
         String url = string(config, URL);
         String target = string(config, DATASOURCE_TARGET);
+        if (target.equals(NO_DATASOURCE)) {
+            target = "";
+        }
         String database = string(config, DATABASE).toLowerCase(java.util.Locale.ROOT);
         if (!target.isEmpty()) {
             if (!url.isEmpty()) {

@@ -49,8 +49,6 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = JdbcConnectionConfig.class)
 public final class JdbcConstructor implements Constructor {
     private static final Logger LOG = LoggerFactory.getLogger(JdbcConstructor.class);
-    /** The target of the DataSource reference when {@code datasource.target} is not set: matches no service. */
-    static final String NO_DATASOURCE = "(!(objectClass=*))";
 
     private final BundleContext context; // null outside a framework
     private final List<DataSourceFactory> factories;
@@ -72,7 +70,7 @@ public final class JdbcConstructor implements Constructor {
             @Reference(name = "factories", cardinality = ReferenceCardinality.AT_LEAST_ONE,
                     policyOption = ReferencePolicyOption.GREEDY) List<DataSourceFactory> factories,
             @Reference(name = "datasource", cardinality = ReferenceCardinality.OPTIONAL,
-                    policyOption = ReferencePolicyOption.GREEDY, target = NO_DATASOURCE) DataSource dataSource) {
+                    policyOption = ReferencePolicyOption.GREEDY, target = ConnectionSettings.NO_DATASOURCE) DataSource dataSource) {
         this.context = context;
         this.factories = List.copyOf(factories);
         this.dataSource = dataSource;

@@ -37,6 +37,20 @@ public class JdbcDataSourceTest extends JdbcFixture {
     }
 
     @Test
+    public void theReferencesDefaultTargetThatDeclarativeServicesPassesMeansNone() throws Exception {
+        // what SCR hands the component when jobs.jdbc has a url and no datasource.target
+        JdbcConstructor runtime = new JdbcConstructor(settings("url", url(), "user",
+                org.osgijobs.testing.PostgresServer.USER, "datasource.target", ConnectionSettings.NO_DATASOURCE),
+                java.util.List.of(factory()));
+        runtimes.add(runtime);
+        TestQueue queue = queue();
+        JdbcDriver driver = (JdbcDriver) runtime.create(context(pipeline(), queue));
+        driver.run(pipeline());
+        push(driver, message("by-url").build());
+        assertEquals("by-url", take(queue, 1).get(0).name());
+    }
+
+    @Test
     public void aTargetThatNoServiceMatchesIsAPipelineErrorNamingIt() {
         JobsException e = refused(withoutService(settings("datasource.target", TARGET, "database",
                 "postgresql")));
