@@ -74,19 +74,19 @@ interface Dialect {
     String insert(String table);
 
     /**
-     * Claims ready rows of a pipeline in priority-then-FIFO order, skipping rows other transactions hold, and leases
-     * them, in the connection's transaction (the caller commits).
+     * Claims ready rows of a pipeline in priority-then-FIFO order, skipping rows other transactions hold, leases
+     * them, counts an attempt for each row whose expired lease it took over (the attempt column; the headers in the
+     * row keep the attempt they were written with, the column wins), and commits.
      *
-     * @return the rows, in any order (the caller sorts), each saying whether an expired lease was taken over
+     * @return the rows, in any order (the caller sorts), each with its attempt as counted and whether an expired
+     *         lease was taken over
      */
     List<ClaimedRow> claim(java.sql.Connection c, String table, String pipeline, int limit, String lockedBy,
             double leaseSeconds, int timeoutSeconds) throws java.sql.SQLException;
 
-    /** @return rewrites a reclaimed row's headers and attempt; parameters: headers, attempt, id */
-    String updateHeaders(String table);
-
-    /** @return deletes a settled row this runtime holds; parameters: id, locked_by */
-    String delete(String table);
+    /** Deletes settled rows this runtime holds (one statement), in the connection's transaction. */
+    void deleteAll(java.sql.Connection c, String table, List<Long> ids, String lockedBy, int timeoutSeconds)
+            throws java.sql.SQLException;
 
     /**
      * @return stores a requeued row again in place, unlocked; parameters: delay seconds (a double), headers, attempt,

@@ -55,6 +55,11 @@ record JdbcOptions(long priority, int prefetch, long pollIntervalMillis, int lea
         return Math.max(500, Math.min(60_000, keepDoneSeconds * 500L));
     }
 
+    /** @return the fewest free slots worth a claim while the runtime's queue still holds jobs: half of prefetch */
+    int claimAtLeast() {
+        return Math.max(1, prefetch / 2);
+    }
+
     /** @return how often the leases of running jobs are renewed: a third of the lease */
     long renewEveryMillis() {
         return leaseSeconds * 1000L / 3;

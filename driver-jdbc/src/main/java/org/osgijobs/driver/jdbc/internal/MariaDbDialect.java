@@ -163,10 +163,13 @@ final class MariaDbDialect implements Dialect {
             }
         }
         if (rows.isEmpty()) {
+            c.commit();
             return rows;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET locked_by = ?, locked_until = "
-                + nowPlusSeconds() + " WHERE id IN (" + placeholders(rows.size()) + ")")) {
+        // MariaDB assigns left to right, each seeing the ones before: the attempt reads the old locked_until
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET attempt = attempt + IF(locked_until"
+                + " IS NULL, 0, 1), locked_by = ?, locked_until = " + nowPlusSeconds() + " WHERE id IN ("
+                + placeholders(rows.size()) + ")")) {
             ps.setQueryTimeout(timeoutSeconds);
             ps.setString(1, lockedBy);
             ps.setDouble(2, leaseSeconds);
@@ -176,17 +179,28 @@ final class MariaDbDialect implements Dialect {
             }
             ps.executeUpdate();
         }
-        return rows;
+        c.commit();
+        List<ClaimedRow> counted = new ArrayList<>(rows.size());
+        for (ClaimedRow row : rows) {
+            counted.add(!row.reclaimed() ? row : new ClaimedRow(row.id(), row.jobId(), row.name(), row.priority(),
+                    row.runAtMicros(), row.payload(), row.headers(), row.autoAck(), row.attempt() + 1, true));
+        }
+        return counted;
     }
 
     @Override
-    public String updateHeaders(String table) {
-        return "UPDATE " + table + " SET headers = ?, attempt = ? WHERE id = ?";
-    }
-
-    @Override
-    public String delete(String table) {
-        return "DELETE FROM " + table + " WHERE id = ? AND locked_by = ?";
+    public void deleteAll(Connection c, String table, List<Long> ids, String lockedBy, int timeoutSeconds)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id IN ("
+                + placeholders(ids.size()) + ") AND locked_by = ?")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            int i = 1;
+            for (long id : ids) {
+                ps.setLong(i++, id);
+            }
+            ps.setString(i, lockedBy);
+            ps.executeUpdate(); // a row that another runtime took over (this lease expired) is left to it
+        }
     }
 
     @Override

@@ -134,13 +134,16 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<ClaimedRow> claim(java.sql.Connection c, String table, String pipeline, int limit, String lockedBy,
             double leaseSeconds, int timeoutSeconds) throws java.sql.SQLException {
+        // one statement in auto-commit: one round trip, no separate COMMIT (it is atomic on its own)
         String sql = "WITH picked AS (SELECT id, locked_until IS NOT NULL AS reclaimed FROM " + table
                 + " WHERE pipeline = ? AND run_at <= now() AND " + READY
                 + " ORDER BY priority, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " UPDATE " + table + " j SET locked_by = ?, locked_until = now() + ? * interval '1 second'"
+                + " UPDATE " + table + " j SET locked_by = ?, locked_until = now() + ? * interval '1 second',"
+                + " attempt = j.attempt + CASE WHEN picked.reclaimed THEN 1 ELSE 0 END"
                 + " FROM picked WHERE j.id = picked.id"
                 + " RETURNING j.id, j.job_id, j.name, j.priority, j.run_at, j.payload, j.headers, j.auto_ack,"
                 + " j.attempt, picked.reclaimed";
+        c.setAutoCommit(true);
         try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(timeoutSeconds);
             ps.setString(1, pipeline);
@@ -150,17 +153,21 @@ final class PostgresDialect implements Dialect {
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 return ClaimedRow.readAll(rs);
             }
+        } finally {
+            c.setAutoCommit(false);
         }
     }
 
     @Override
-    public String updateHeaders(String table) {
-        return "UPDATE " + table + " SET headers = ?, attempt = ? WHERE id = ?";
-    }
-
-    @Override
-    public String delete(String table) {
-        return "DELETE FROM " + table + " WHERE id = ? AND locked_by = ?";
+    public void deleteAll(java.sql.Connection c, String table, List<Long> ids, String lockedBy, int timeoutSeconds)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ANY(?) AND"
+                + " locked_by = ?")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray(new Long[0])));
+            ps.setString(2, lockedBy);
+            ps.executeUpdate(); // a row that another runtime took over (this lease expired) is left to it
+        }
     }
 
     @Override

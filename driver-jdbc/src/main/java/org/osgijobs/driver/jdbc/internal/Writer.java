@@ -265,7 +265,12 @@ final class Writer {
                 }
                 settle(c, dialect.archive(table), dones, null); // copied before their delete, below
                 deletes.addAll(dones);
-                settle(c, dialect.delete(table), deletes, freed);
+                if (!deletes.isEmpty()) {
+                    List<Long> ids = new ArrayList<>(deletes.size());
+                    deletes.forEach(d -> ids.add(d.rowId));
+                    dialect.deleteAll(c, table, ids, lockedBy, timeoutSeconds);
+                    freed.addAll(ids);
+                }
                 settle(c, dialect.requeue(table), requeues, freed);
                 settle(c, dialect.release(table), releases, freed);
                 c.commit();
