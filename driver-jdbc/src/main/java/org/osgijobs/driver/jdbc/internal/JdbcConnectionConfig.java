@@ -37,7 +37,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Pool size", required = false,
             description = "Most connections the driver opens, shared by all jdbc pipelines (each consuming pipeline"
-                    + " uses up to two at once).")
+                    + " uses up to three at once: claims, inserts, settlements).")
     int pool__size() default ConnectionSettings.DEFAULT_POOL_SIZE;
 
     @AttributeDefinition(name = "Table", required = false,

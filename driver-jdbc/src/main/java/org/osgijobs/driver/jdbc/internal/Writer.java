@@ -13,8 +13,9 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 
 /**
- * The one thread that writes a pipeline's rows: pushes (inserts) and settlements (deletes, requeues, releases of
- * claimed rows that did not run). Whatever piles up while a transaction runs goes into the next one, as JDBC batches
+ * The two threads that write a pipeline's rows, each on a connection of its own: one for pushes (inserts), one for
+ * settlements (deletes, requeues, releases of claimed rows that did not run), so that a large batch of inserts never
+ * holds back the settlements that free prefetch slots. Whatever piles up while a transaction runs goes into the next one, as JDBC batches
  * (pgjdbc sends the inserts as multi-row inserts), so no producer or worker thread waits on the database and the
  * number of transactions adapts to the load. A push completes when the transaction holding it committed.
  * <p>
@@ -25,7 +26,7 @@ final class Writer {
     static final int MAX_BATCH = 1_000;
     private static final long RETRY_MILLIS = 1_000;
 
-    /** What the driver learns of each transaction. Called on the writer's thread, under no lock of the writer. */
+    /** What the driver learns of each transaction. Called on a writer thread, under no lock of the writer. */
     interface Listener {
         /**
          * @param freed    the ids of claimed rows no longer held by this runtime (settled or released), committed
@@ -56,10 +57,10 @@ final class Writer {
     private final String lockedBy;
     private final int timeoutSeconds;
     private final Listener listener;
-    private final Thread thread;
+    private final Thread inserter;
+    private final Thread settler;
 
-    // guarded by this; settlements go first into each transaction, so that a backlog of pushes never holds back the
-    // settlements that free prefetch slots (consumption would wait for the producers otherwise)
+    // guarded by this; each drained by its own thread
     private final ArrayDeque<Insert> pendingInserts = new ArrayDeque<>();
     private final ArrayDeque<Settle> pendingSettles = new ArrayDeque<>();
     private boolean closing;
@@ -71,12 +72,15 @@ final class Writer {
         this.lockedBy = lockedBy;
         this.timeoutSeconds = timeoutSeconds;
         this.listener = listener;
-        this.thread = new Thread(this::run, "jobs-jdbc-writer-" + pipeline);
-        thread.setDaemon(true);
+        this.inserter = new Thread(() -> run(true), "jobs-jdbc-inserts-" + pipeline);
+        this.settler = new Thread(() -> run(false), "jobs-jdbc-settlements-" + pipeline);
+        inserter.setDaemon(true);
+        settler.setDaemon(true);
     }
 
     void start() {
-        thread.start();
+        inserter.start();
+        settler.start();
     }
 
     /** @return completes when the row is committed, or exceptionally naming the database */
@@ -121,13 +125,15 @@ final class Writer {
         return true;
     }
 
-    /** Writes what is pending, then ends the thread; waits for it up to the given time. */
+    /** Writes what is pending, then ends the threads; waits for them up to the given time. */
     void close(long timeout, TimeUnit unit) throws InterruptedException {
         synchronized (this) {
             closing = true;
             notifyAll();
         }
-        thread.join(Math.max(1, unit.toMillis(timeout)));
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        inserter.join(Math.max(1, unit.toMillis(timeout)));
+        settler.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
 
     /** What a crash leaves: nothing more is written; pushes not yet committed fail. For tests. */
@@ -150,26 +156,24 @@ final class Writer {
         });
     }
 
-    private void run() {
+    /** The loop of one of the two threads: whatever waits of its kind goes into one transaction. */
+    private void run(boolean inserts) {
+        ArrayDeque<? extends Op> pending = inserts ? pendingInserts : pendingSettles;
         while (true) {
             List<Op> batch = new ArrayList<>();
             synchronized (this) {
-                while (!closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
+                while (!closing && pending.isEmpty()) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         closing = true;
                     }
                 }
-                if (halted || closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
+                if (halted || closing && pending.isEmpty()) {
                     return;
                 }
-                while (!pendingSettles.isEmpty() && batch.size() < MAX_BATCH) {
-                    batch.add(pendingSettles.poll());
-                }
-                int inserts = 0;
-                while (!pendingInserts.isEmpty() && inserts++ < MAX_BATCH) {
-                    batch.add(pendingInserts.poll());
+                while (!pending.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(pending.poll());
                 }
             }
             try {
