@@ -13,9 +13,11 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 
 /**
- * The two threads that write a pipeline's rows, each on a connection of its own: one for pushes (inserts), one for
- * settlements (deletes, requeues, releases of claimed rows that did not run), so that a large batch of inserts never
- * holds back the settlements that free prefetch slots. Whatever piles up while a transaction runs goes into the next one, as JDBC batches
+ * The threads that write a pipeline's rows: pushes (inserts) and settlements (deletes, requeues, releases of claimed
+ * rows that did not run). The main writer puts whatever waits of both into one transaction; a second thread, on a
+ * connection of its own, writes the settlements that waited more than {@value #ASIDE_MILLIS} ms behind a transaction
+ * of the main writer (a slow insert), so that inserts never hold back the settlements that free prefetch slots for
+ * long, while a steady load still commits both together. Whatever piles up while a transaction runs goes into the next one, as JDBC batches
  * (pgjdbc sends the inserts as multi-row inserts), so no producer or worker thread waits on the database and the
  * number of transactions adapts to the load. A push completes when the transaction holding it committed.
  * <p>
@@ -24,6 +26,8 @@ import org.osgijobs.api.Message;
  */
 final class Writer {
     static final int MAX_BATCH = 1_000;
+    /** How long settlements wait for a busy main writer before the settlement thread writes them on its own. */
+    static final long ASIDE_MILLIS = 20;
     private static final long RETRY_MILLIS = 1_000;
 
     /** What the driver learns of each transaction. Called on a writer thread, under no lock of the writer. */
@@ -65,6 +69,7 @@ final class Writer {
     private final ArrayDeque<Settle> pendingSettles = new ArrayDeque<>();
     private boolean closing;
     private boolean halted;
+    private boolean busy; // the main writer runs a transaction
 
     Writer(Database db, String pipeline, String lockedBy, int timeoutSeconds, Listener listener) {
         this.db = db;
@@ -72,7 +77,7 @@ final class Writer {
         this.lockedBy = lockedBy;
         this.timeoutSeconds = timeoutSeconds;
         this.listener = listener;
-        this.inserter = new Thread(() -> run(true), "jobs-jdbc-inserts-" + pipeline);
+        this.inserter = new Thread(() -> run(true), "jobs-jdbc-writer-" + pipeline);
         this.settler = new Thread(() -> run(false), "jobs-jdbc-settlements-" + pipeline);
         inserter.setDaemon(true);
         settler.setDaemon(true);
@@ -156,43 +161,104 @@ final class Writer {
         });
     }
 
-    /** The loop of one of the two threads: whatever waits of its kind goes into one transaction. */
-    private void run(boolean inserts) {
-        ArrayDeque<? extends Op> pending = inserts ? pendingInserts : pendingSettles;
+    /**
+     * The loop of the main writer ({@code main}: everything that waits goes into one transaction, settlements first)
+     * or of the settlement thread (only settlements that waited {@value #ASIDE_MILLIS} ms while a transaction of the
+     * main writer ran, i.e. behind a slow insert).
+     */
+    private void run(boolean main) {
         while (true) {
             List<Op> batch = new ArrayList<>();
             synchronized (this) {
-                while (!closing && pending.isEmpty()) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        closing = true;
+                if (main) {
+                    while (!closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
+                        if (!await(0)) {
+                            break;
+                        }
                     }
+                    if (halted || closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
+                        return;
+                    }
+                } else if (!settlementsHeldBack()) {
+                    if (halted || closing) {
+                        return; // the main writer writes what is left
+                    }
+                    continue;
                 }
-                if (halted || closing && pending.isEmpty()) {
-                    return;
+                while (!pendingSettles.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(pendingSettles.poll());
                 }
-                while (!pending.isEmpty() && batch.size() < MAX_BATCH) {
-                    batch.add(pending.poll());
+                int inserts = 0;
+                while (main && !pendingInserts.isEmpty() && inserts++ < MAX_BATCH) {
+                    batch.add(pendingInserts.poll());
+                }
+                if (main) {
+                    busy = true;
                 }
             }
-            try {
-                List<Long> freed = write(batch);
-                boolean inserted = false;
-                for (Op op : batch) {
-                    if (op instanceof Insert insert) {
-                        insert.done.complete(null);
-                        inserted = true;
-                    }
+            write(batch, main);
+        }
+    }
+
+    /**
+     * Waits until settlements have waited {@value #ASIDE_MILLIS} ms while the main writer was busy. Lock held.
+     *
+     * @return whether they have (else look again, or end when closing)
+     */
+    private boolean settlementsHeldBack() {
+        while (!closing && (pendingSettles.isEmpty() || !busy)) {
+            if (!await(0)) {
+                return false;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ASIDE_MILLIS);
+        while (!closing && busy && !pendingSettles.isEmpty()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return true;
+            }
+            if (!await(left)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** @return {@code false} when interrupted (then closing). Lock held. */
+    private boolean await(long millis) {
+        try {
+            wait(millis);
+            return true;
+        } catch (InterruptedException e) {
+            closing = true;
+            return false;
+        }
+    }
+
+    private void write(List<Op> batch, boolean main) {
+        try {
+            List<Long> freed = write(batch);
+            boolean inserted = false;
+            for (Op op : batch) {
+                if (op instanceof Insert insert) {
+                    insert.done.complete(null);
+                    inserted = true;
                 }
-                listener.written(freed, inserted);
-            } catch (SQLException e) {
-                failed(batch, db.error("cannot write to the table " + db.table(), e));
-            } catch (JobsException e) {
-                failed(batch, e); // the table could not be set up: the database was away when the driver was built
-            } catch (RuntimeException e) {
-                failed(batch, new JobsException(JobsException.Kind.UNAVAILABLE, "database " + db.describe()
-                        + ": cannot write to the table " + db.table() + ": " + e, e));
+            }
+            listener.written(freed, inserted);
+        } catch (SQLException e) {
+            failed(batch, db.error("cannot write to the table " + db.table(), e));
+        } catch (JobsException e) {
+            failed(batch, e); // the table could not be set up: the database was away when the driver was built
+        } catch (RuntimeException e) {
+            failed(batch, new JobsException(JobsException.Kind.UNAVAILABLE, "database " + db.describe()
+                    + ": cannot write to the table " + db.table() + ": " + e, e));
+        } finally {
+            if (main) {
+                synchronized (this) {
+                    busy = false;
+                    notifyAll();
+                }
             }
         }
     }
