@@ -23,7 +23,8 @@ import org.osgijobs.api.PipelineStats;
  * with {@link Jobs#pushAsync} keeping {@value #WINDOW} pushes in flight (the driver's writer batches what waits).
  * End to end: from the first push to the last handler run or push completion, whichever is later; every round is
  * checked. Baseline: {@link PlainJdbcBaseline}, the same insert / claim with {@code SKIP LOCKED} / delete cycle in
- * plain JDBC with inserts in batches of {@value #WINDOW} and claims of {@value #PREFETCH} on 2 threads. Peer:
+ * plain JDBC with inserts in batches of {@value #WINDOW} and claims of {@value #CLAIM} on 2 threads (so up to
+ * {@value #PREFETCH} rows leased at once, as the pipeline's prefetch allows). Peer:
  * {@link DbSchedulerPeer}, db-scheduler running as many no-op one-time tasks. All three in one schema of their own
  * ({@code bench_jdbc_<random>}, dropped at the end) of the database {@code bench.jdbc} (default
  * {@code jdbc:postgresql://127.0.0.1:5432/test}, user {@code bench.jdbc.user}, default {@code postgres}, trust
@@ -34,7 +35,13 @@ final class JdbcScenario implements Scenario {
     static final String JOB = "bench.jdbc";
     private static final int DOCUMENTED_JOBS = 20_000;
     private static final int WORKERS = 2;
-    private static final int PREFETCH = 100;
+    /**
+     * The pipeline's prefetch: as many rows leased at once as the baseline's 2 consumers hold (2 x
+     * {@value #CLAIM}); the driver then claims at least {@value #CLAIM} rows at a time (half of prefetch).
+     */
+    private static final int PREFETCH = 200;
+    /** Rows per claim of each baseline consumer. */
+    private static final int CLAIM = 100;
     private static final int WINDOW = 1000;
     private static final double TARGET_RATIO = 0.85;
     private static final long ROUND_TIMEOUT_SECONDS = 300;
@@ -86,7 +93,7 @@ final class JdbcScenario implements Scenario {
                 Map.of("jobs", Map.of("num_workers", WORKERS, "pipeline_size", 1_000_000),
                         "jobs.jdbc", Map.of("url", url, "user", user)),
                 List.of("org.osgi.service.jdbc", "postgresql", "driver-jdbc"), List.of("jdbc"));
-                PlainJdbcBaseline plain = new PlainJdbcBaseline(url, user, WINDOW, PREFETCH, WORKERS);
+                PlainJdbcBaseline plain = new PlainJdbcBaseline(url, user, WINDOW, CLAIM, WORKERS);
                 DbSchedulerPeer peer = new DbSchedulerPeer(url, user, WORKERS, WINDOW)) {
             BenchHandler handler = new BenchHandler();
             framework.registerHandler(JOB, handler);
@@ -109,7 +116,7 @@ final class JdbcScenario implements Scenario {
             String notes = String.format("%,d jobs/round, prefetch %d, push window %d, %d worker threads seen;"
                     + " baseline: plain JDBC, inserts in batches of %d, 2 threads each claiming up to %d; baseline p50"
                     + " %s p99 %s us; db-scheduler (2 threads, lock-and-fetch): %,.0f jobs/s, p50 %s p99 %s us,"
-                    + " runtime/db-scheduler %.3f", jobs, prefetch, WINDOW, workers, WINDOW, PREFETCH,
+                    + " runtime/db-scheduler %.3f", jobs, prefetch, WINDOW, workers, WINDOW, CLAIM,
                     Report.number(baseline.p50Us()), Report.number(baseline.p99Us()), dbScheduler.jobsPerS(),
                     Report.number(dbScheduler.p50Us()), Report.number(dbScheduler.p99Us()), peerRatio);
             return Result.measured(name(), runtime, baseline, "ratio >= " + TARGET_RATIO, ratio >= TARGET_RATIO,

@@ -33,8 +33,9 @@ import org.osgijobs.testing.PostgresServer;
 
 /**
  * The JDBC driver on a real Felix, with PostgreSQL's JDBC driver as a bundle reached through its
- * {@code DataSourceFactory}: a pipeline from configuration runs jobs by priority, and a bundle update under steady
- * load loses none. Each test works in a schema of its own, dropped afterwards.
+ * {@code DataSourceFactory}: a pipeline from configuration runs jobs by priority, a bundle update under steady
+ * load loses none, and a pipeline runs on an application's {@code DataSource} service named by
+ * {@code datasource.target}. Each test works in a schema of its own, dropped afterwards.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -139,6 +140,27 @@ public class JdbcDriverIT extends ItestSupport {
         ledger.assertOnlyAcceptedRan();
         ledger.assertNoRefusals("pushes wait for the next driver (driver_wait) instead of failing");
         await("acknowledged rows deleted", () -> rows("jdbc-update") == 0);
+    }
+
+    @Test
+    public void aPipelineRunsOnTheApplicationsDataSourceServiceThatTheTargetNames() throws Exception {
+        // the application's DataSource, a service of its own (as pax-jdbc-config or the application would register it)
+        DataSourceFactory factory = service(DataSourceFactory.class);
+        Properties props = new Properties();
+        props.setProperty(DataSourceFactory.JDBC_URL, PostgresServer.urlFor(schema));
+        props.setProperty(DataSourceFactory.JDBC_USER, PostgresServer.USER);
+        String name = "app-" + schema;
+        register(javax.sql.DataSource.class, factory.createDataSource(props), Map.of("dataSourceName", name));
+        setConfig("jobs.jdbc", Map.of("datasource.target", "(dataSourceName=" + name + ")", "database",
+                "postgresql"));
+        RecordingHandler handler = new RecordingHandler();
+        registerHandler(handler, "ds.job");
+        createPipelineConfig("jdbc-ds", jdbc());
+        awaitState("jdbc-ds", "consuming on the DataSource service", s -> s.ready() && s.errorMessage().isEmpty());
+        jobs().push(Message.builder("ds.job").pipeline("jdbc-ds").payload("through the service").build());
+        await("the job ran", () -> handler.count() == 1);
+        assertEquals("through the service", handler.runs().get(0).payload());
+        await("its row, in the DataSource's schema, deleted", () -> rows("jdbc-ds") == 0);
     }
 
     /** @return the pipeline's rows, or -1 when the table cannot be read */

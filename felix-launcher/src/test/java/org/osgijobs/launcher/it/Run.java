@@ -109,6 +109,11 @@ final class Run implements AutoCloseable {
         }
     }
 
+    /** @return the JVM's process id (what a driver may write into its leases, e.g. driver-jdbc's locked_by) */
+    long pid() {
+        return jvm().pid();
+    }
+
     /** Types into the terminal of a run {@linkplain #startInTerminal started in one}. */
     void type(String text) throws IOException {
         process.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));

@@ -35,7 +35,7 @@ final class KnownOptions {
             "local", Set.of("file", "prefetch", "sync", "max_jobs"),
             "nats", Set.of("subject", "stream", "prefetch", "delete_after_ack", "delete_stream_on_stop", "ack_wait",
                     "deliver_new", "rate_limit", "consumer", "delay_subject", "publish_window"),
-            "jdbc", Set.of("prefetch", "poll_interval", "lease", "tx_provider"),
+            "jdbc", Set.of("prefetch", "poll_interval", "lease", "tx_provider", "keep_done"),
             "kafka", Set.of("prefetch", "auto_create_topics_enable", "topic_partitions", "delay_topic"),
             "beanstalk", Set.of("tube", "tube_priority", "reserve_timeout", "prefetch", "reserve_connections"),
             "sqs", Set.of("queue", "prefetch", "max_messages_in_flight", "visibility_timeout",

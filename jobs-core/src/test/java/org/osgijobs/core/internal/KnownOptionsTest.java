@@ -21,7 +21,8 @@ public class KnownOptionsTest {
         assertEquals("kafka's nested options, flattened", List.of("'topic' (nearest known key: 'name')"),
                 KnownOptions.unknown("kafka", Set.of("driver", "consumer_options.topics", "group_options.group_id",
                         "producer_options.required_acks", "consumer_properties.fetch.min.bytes", "topic")));
-        assertEquals(List.of(), KnownOptions.unknown("jdbc", Set.of("driver", "lease", "poll_interval", "tx_provider")));
+        assertEquals(List.of(), KnownOptions.unknown("jdbc", Set.of("driver", "lease", "poll_interval", "tx_provider",
+                "keep_done")));
         assertEquals(List.of(), KnownOptions.unknown("beanstalk", Set.of("driver", "tube", "tube_priority",
                 "reserve_timeout", "reserve_connections")));
         assertEquals(List.of(), KnownOptions.unknown("sqs", Set.of("driver", "queue", "wait_time_seconds",

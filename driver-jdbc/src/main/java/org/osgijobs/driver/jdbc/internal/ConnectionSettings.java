@@ -6,7 +6,9 @@ import java.util.regex.Pattern;
 import org.osgijobs.api.JobsException;
 
 /**
- * How to reach the database: the parsed {@code jobs.jdbc} configuration. Immutable; {@link #toString()} and
+ * How to reach the database: the parsed {@code jobs.jdbc} configuration. Either a JDBC URL (the pool is built on the
+ * framework's {@code DataSourceFactory} for it) or a service filter for an existing {@code javax.sql.DataSource}
+ * service ({@code datasource.target}, with {@code database} naming its kind). Immutable; {@link #toString()} and
  * {@link #describe()} never show the password (a password written into the URL is shown as {@code ***}).
  */
 final class ConnectionSettings {
@@ -16,6 +18,16 @@ final class ConnectionSettings {
     static final String PASSWORD = "password";
     static final String POOL_SIZE = "pool_size";
     static final String TABLE = "table";
+    /** Declarative Services' target of the component's {@code datasource} reference. */
+    static final String DATASOURCE_TARGET = "datasource.target";
+    /**
+     * The target of the {@code datasource} reference when {@code datasource.target} is not configured: matches no
+     * service. Declarative Services passes it among the component's properties, so it means "not set" here.
+     */
+    static final String NO_DATASOURCE = "(!(objectClass=*))";
+    static final String DATABASE = "database";
+    static final String POSTGRESQL = "postgresql";
+    static final String MARIADB = "mariadb";
     static final int DEFAULT_POOL_SIZE = 10;
     static final String DEFAULT_TABLE = "osgijobs_jobs";
 
@@ -29,9 +41,14 @@ final class ConnectionSettings {
     private final String password;
     private final int poolSize;
     private final String table;
+    private final String dataSourceTarget; // "" when the URL is used
+    private final String database; // postgresql or mariadb
 
-    private ConnectionSettings(String url, String user, String password, int poolSize, String table) {
+    private ConnectionSettings(String url, String user, String password, int poolSize, String table,
+            String dataSourceTarget, String database) {
         this.url = url;
+        this.dataSourceTarget = dataSourceTarget;
+        this.database = database;
         this.user = user;
         this.password = password;
         this.poolSize = poolSize;
@@ -45,11 +62,34 @@ final class ConnectionSettings {
      */
     static ConnectionSettings of(Map<String, ?> config) {
         String url = string(config, URL);
-        if (url.isEmpty()) {
-            throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": option 'url' is required (e.g."
-                    + " jdbc:postgresql://127.0.0.1:5432/jobs)");
+        String target = string(config, DATASOURCE_TARGET);
+        if (target.equals(NO_DATASOURCE)) {
+            target = "";
         }
-        if (!url.startsWith("jdbc:")) {
+        String database = string(config, DATABASE).toLowerCase(java.util.Locale.ROOT);
+        if (!target.isEmpty()) {
+            if (!url.isEmpty()) {
+                throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": set either option 'url' or option '"
+                        + DATASOURCE_TARGET + "', not both (got url '" + redact(url) + "' and " + DATASOURCE_TARGET
+                        + " '" + target + "')");
+            }
+            for (String key : new String[] {USER, PASSWORD}) {
+                if (!string(config, key).isEmpty()) {
+                    throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": option '" + key + "' is not used"
+                            + " with option '" + DATASOURCE_TARGET + "': the DataSource service brings its own"
+                            + " credentials; remove it");
+                }
+            }
+            if (!database.equals(POSTGRESQL) && !database.equals(MARIADB)) {
+                throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": with option '" + DATASOURCE_TARGET
+                        + "', option 'database' must name the database behind the DataSource: " + POSTGRESQL + " or "
+                        + MARIADB + ", got '" + database + "'");
+            }
+        } else if (url.isEmpty()) {
+            throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": option 'url' is required (e.g."
+                    + " jdbc:postgresql://127.0.0.1:5432/jobs), or option '" + DATASOURCE_TARGET + "' naming a"
+                    + " javax.sql.DataSource service");
+        } else if (!url.startsWith("jdbc:")) {
             throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": option 'url' must be a JDBC URL"
                     + " (jdbc:postgresql://host:port/database), got '" + redact(url) + "'");
         }
@@ -72,8 +112,22 @@ final class ConnectionSettings {
             throw new JobsException(JobsException.Kind.BAD_INPUT, PID + ": option 'table' must be a plain SQL name"
                     + " (letters, digits, '_', at most 51 characters), got '" + table + "'");
         }
+        if (target.isEmpty()) {
+            database = url.startsWith("jdbc:mariadb:") ? MARIADB : url.startsWith("jdbc:postgresql:") ? POSTGRESQL
+                    : "";
+        }
         return new ConnectionSettings(url, string(config, USER), string(config, PASSWORD), poolSize,
-                table.toLowerCase(java.util.Locale.ROOT));
+                table.toLowerCase(java.util.Locale.ROOT), target, database);
+    }
+
+    /** @return the filter of the DataSource service to use, or {@code ""} when the URL is used */
+    String dataSourceTarget() {
+        return dataSourceTarget;
+    }
+
+    /** @return {@code postgresql}, {@code mariadb}, or {@code ""} for a URL of another database */
+    String database() {
+        return database;
     }
 
     String url() {
@@ -98,7 +152,8 @@ final class ConnectionSettings {
 
     /** @return the URL with any password in it shown as {@code ***}, and the user: what errors and logs name */
     String describe() {
-        return redact(url) + (user.isEmpty() ? "" : " (user " + user + ")");
+        String what = dataSourceTarget.isEmpty() ? redact(url) : "DataSource service " + dataSourceTarget;
+        return what + (user.isEmpty() ? "" : " (user " + user + ")");
     }
 
     static String redact(String url) {

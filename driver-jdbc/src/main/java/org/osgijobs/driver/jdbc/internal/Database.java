@@ -68,6 +68,18 @@ final class Database implements AutoCloseable {
             throw new JobsException(JobsException.Kind.BAD_INPUT, ConnectionSettings.PID + ": database "
                     + settings.describe() + ": the JDBC driver refuses the settings: " + e.getMessage(), e);
         }
+        return pooled(settings, dialect, source);
+    }
+
+    /**
+     * Builds the pool, without connecting, over an existing {@code DataSource} service (option
+     * {@code datasource.target}): the application's data source, with its own driver settings and credentials.
+     */
+    static Database open(ConnectionSettings settings, DataSource service) {
+        return pooled(settings, dialectOf(settings), service);
+    }
+
+    private static Database pooled(ConnectionSettings settings, Dialect dialect, DataSource source) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(source);
         config.setPoolName("jobs-jdbc-" + POOLS.incrementAndGet());
@@ -86,10 +98,10 @@ final class Database implements AutoCloseable {
     }
 
     private static Dialect dialectOf(ConnectionSettings settings) {
-        if (settings.url().startsWith("jdbc:postgresql:")) {
+        if (ConnectionSettings.POSTGRESQL.equals(settings.database())) {
             return new PostgresDialect();
         }
-        if (settings.url().startsWith("jdbc:mariadb:")) {
+        if (ConnectionSettings.MARIADB.equals(settings.database())) {
             return new MariaDbDialect();
         }
         throw new JobsException(JobsException.Kind.BAD_INPUT, ConnectionSettings.PID + ": database "
@@ -176,38 +188,49 @@ final class Database implements AutoCloseable {
                 if (version == Dialect.SCHEMA_VERSION) {
                     // created already (by a runtime or a DBA): no DDL, so that a user without CREATE rights works
                     step = "check the columns of " + table;
-                    probe(s, table);
+                    probe(s, table, dialect.probeColumns(table), table);
+                    probe(s, table, dialect.probeDoneColumns(table), table + "_done");
                     c.commit();
                     unlock(s, table);
                     return;
                 }
-                step = "create the table " + table + "_version";
-                s.execute(dialect.createVersionTable(table));
                 if (version > Dialect.SCHEMA_VERSION) {
                     throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table "
                             + table + " has schema version " + version + ", written by a newer driver-jdbc; this one"
                             + " knows version " + Dialect.SCHEMA_VERSION);
                 }
+                // version 0: nothing yet (or a table of that name from elsewhere, refused by the probe);
+                // version 1: the jobs table is there, the done table (version 2) is added: a forward migration
+                step = "create the table " + table + "_version";
+                s.execute(dialect.createVersionTable(table));
                 step = "create the table " + table;
                 s.execute(dialect.createJobsTable(table));
                 step = "check the columns of " + table;
-                probe(s, table);
+                probe(s, table, dialect.probeColumns(table), table);
                 for (String index : dialect.createIndexes(table)) {
                     step = "create an index: " + index;
                     s.execute(index);
                 }
-                if (version == 0) {
-                    step = "write the schema version";
-                    try (var insert = c.prepareStatement(dialect.insertVersion(table))) {
-                        insert.setInt(1, Dialect.SCHEMA_VERSION);
-                        insert.executeUpdate();
-                    }
+                step = "create the table " + table + "_done";
+                s.execute(dialect.createDoneTable(table));
+                probe(s, table, dialect.probeDoneColumns(table), table + "_done");
+                for (String index : dialect.createDoneIndexes(table)) {
+                    step = "create an index: " + index;
+                    s.execute(index);
+                }
+                step = "write the schema version";
+                try (var insert = c.prepareStatement(dialect.insertVersion(table))) {
+                    insert.setInt(1, Dialect.SCHEMA_VERSION);
+                    insert.executeUpdate();
                 }
                 c.commit();
                 unlock(s, table);
                 if (version == 0) {
                     LOG.info("jdbc driver: table {} ready in {} (schema version {})", table, describe(),
                             Dialect.SCHEMA_VERSION);
+                } else {
+                    LOG.info("jdbc driver: table {} in {} migrated from schema version {} to {} (table {}_done"
+                            + " added)", table, describe(), version, Dialect.SCHEMA_VERSION, table);
                 }
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(c);
@@ -236,11 +259,12 @@ final class Database implements AutoCloseable {
         }
     }
 
-    private void probe(Statement s, String table) {
+    /** Runs a probe of the columns of {@code checked}, one of the tables of {@code table}; refuses another shape. */
+    private void probe(Statement s, String table, String probe, String checked) {
         try {
-            s.executeQuery(dialect.probeColumns(table)).close();
+            s.executeQuery(probe).close();
         } catch (SQLException e) {
-            throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table " + table
+            throw new JobsException(JobsException.Kind.REJECTED, "database " + describe() + ": the table " + checked
                     + " is not a jobs table of this driver (" + reason(e) + "); name another table with the 'table'"
                     + " option of " + ConnectionSettings.PID + ", or drop it", e);
         }

@@ -10,8 +10,11 @@ import java.util.Map;
  */
 interface Dialect {
 
-    /** The schema version this driver writes and reads. */
-    int SCHEMA_VERSION = 1;
+    /**
+     * The schema version this driver writes and reads. 1: the jobs table; 2: and the done table (option
+     * {@code keep_done}). A table of version 1 is migrated forward when first used.
+     */
+    int SCHEMA_VERSION = 2;
 
     /** @return the database's name, for messages */
     String name();
@@ -46,6 +49,24 @@ interface Dialect {
     /** @return selects every column the driver uses and no row: fails on a table of another shape */
     String probeColumns(String table);
 
+    /** @return creates the done table ({@code <table>_done}, schema version 2) when missing */
+    String createDoneTable(String table);
+
+    /** @return the done table's indexes, created when missing */
+    List<String> createDoneIndexes(String table);
+
+    /** @return selects every column of the done table and no row */
+    String probeDoneColumns(String table);
+
+    /**
+     * @return copies an acknowledged row this runtime holds into the done table, marked done now (the delete
+     *         follows in the same transaction); parameters: id, locked_by
+     */
+    String archive(String table);
+
+    /** @return deletes the pipeline's done rows done longer ago than the seconds; parameters: pipeline, seconds */
+    String purgeDone(String table);
+
     /**
      * @return the insert of one job; parameters: pipeline, job_id, name, priority, delay seconds (a double), payload,
      *         headers (JSON), auto_ack, attempt
@@ -53,19 +74,19 @@ interface Dialect {
     String insert(String table);
 
     /**
-     * Claims ready rows of a pipeline in priority-then-FIFO order, skipping rows other transactions hold, and leases
-     * them, in the connection's transaction (the caller commits).
+     * Claims ready rows of a pipeline in priority-then-FIFO order, skipping rows other transactions hold, leases
+     * them, counts an attempt for each row whose expired lease it took over (the attempt column; the headers in the
+     * row keep the attempt they were written with, the column wins), and commits.
      *
-     * @return the rows, in any order (the caller sorts), each saying whether an expired lease was taken over
+     * @return the rows, in any order (the caller sorts), each with its attempt as counted and whether an expired
+     *         lease was taken over
      */
     List<ClaimedRow> claim(java.sql.Connection c, String table, String pipeline, int limit, String lockedBy,
             double leaseSeconds, int timeoutSeconds) throws java.sql.SQLException;
 
-    /** @return rewrites a reclaimed row's headers and attempt; parameters: headers, attempt, id */
-    String updateHeaders(String table);
-
-    /** @return deletes a settled row this runtime holds; parameters: id, locked_by */
-    String delete(String table);
+    /** Deletes settled rows this runtime holds (one statement), in the connection's transaction. */
+    void deleteAll(java.sql.Connection c, String table, List<Long> ids, String lockedBy, int timeoutSeconds)
+            throws java.sql.SQLException;
 
     /**
      * @return stores a requeued row again in place, unlocked; parameters: delay seconds (a double), headers, attempt,

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import javax.sql.DataSource;
+
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -33,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * is there (a {@code factories.target} property in {@code jobs.jdbc} narrows them); a new factory or a changed
  * configuration re-registers it, and the runtime rebuilds the pipelines.
  * <p>
+ * Instead of a URL, {@code jobs.jdbc} may name an existing {@link DataSource} service by a filter,
+ * {@code datasource.target} (the target of the {@code datasource} reference, Declarative Services' own): the pool is
+ * built over it. A static greedy reference: when such a service comes or goes, the component is activated anew and
+ * the runtime rebuilds the pipelines. Without the option the reference targets nothing, so an application's
+ * unrelated data sources never restart the driver.
+ * <p>
  * A missing or malformed {@code jobs.jdbc} configuration does not stop the service: every pipeline built from it
  * fails with the message naming the problem.
  */
@@ -44,6 +52,7 @@ public final class JdbcConstructor implements Constructor {
 
     private final BundleContext context; // null outside a framework
     private final List<DataSourceFactory> factories;
+    private final DataSource dataSource; // the service datasource.target names, or null
     private final ConnectionSettings settings;
     private final JobsException configurationError;
     private final Set<JdbcDriver> drivers = ConcurrentHashMap.newKeySet();
@@ -54,13 +63,17 @@ public final class JdbcConstructor implements Constructor {
     /**
      * @param properties the {@code jobs.jdbc} configuration, or the component's properties when there is none
      * @param factories  the JDBC drivers of the framework
+     * @param dataSource the DataSource service that {@code datasource.target} names, or {@code null}
      */
     @Activate
     public JdbcConstructor(Map<String, Object> properties, BundleContext context,
             @Reference(name = "factories", cardinality = ReferenceCardinality.AT_LEAST_ONE,
-                    policyOption = ReferencePolicyOption.GREEDY) List<DataSourceFactory> factories) {
+                    policyOption = ReferencePolicyOption.GREEDY) List<DataSourceFactory> factories,
+            @Reference(name = "datasource", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY, target = ConnectionSettings.NO_DATASOURCE) DataSource dataSource) {
         this.context = context;
         this.factories = List.copyOf(factories);
+        this.dataSource = dataSource;
         ConnectionSettings parsed = null;
         JobsException error = null;
         try {
@@ -87,7 +100,15 @@ public final class JdbcConstructor implements Constructor {
      * @param factories  the JDBC drivers
      */
     JdbcConstructor(Map<String, Object> properties, List<DataSourceFactory> factories) {
-        this(properties, null, factories);
+        this(properties, null, factories, null);
+    }
+
+    /**
+     * Outside a framework (the tests), with the DataSource service that {@code datasource.target} names, or
+     * {@code null} for none matching.
+     */
+    JdbcConstructor(Map<String, Object> properties, DataSource dataSource) {
+        this(properties, null, List.of(), dataSource);
     }
 
     @Deactivate
@@ -165,10 +186,21 @@ public final class JdbcConstructor implements Constructor {
                 throw new JobsException(JobsException.Kind.UNAVAILABLE, "the jdbc driver is going away");
             }
             if (database == null) {
-                database = Database.open(settings, factoryFor(settings));
+                database = settings.dataSourceTarget().isEmpty() ? Database.open(settings, factoryFor(settings))
+                        : Database.open(settings, dataSource());
             }
             return database;
         }
+    }
+
+    private DataSource dataSource() {
+        if (dataSource == null) {
+            throw new JobsException(JobsException.Kind.UNAVAILABLE, ConnectionSettings.PID + ": no javax.sql.DataSource"
+                    + " service matches option '" + ConnectionSettings.DATASOURCE_TARGET + "' "
+                    + settings.dataSourceTarget() + ": register the application's DataSource with the properties the"
+                    + " filter names (the jdbc pipelines are rebuilt when it comes)");
+        }
+        return dataSource;
     }
 
     private DataSourceFactory factoryFor(ConnectionSettings s) {

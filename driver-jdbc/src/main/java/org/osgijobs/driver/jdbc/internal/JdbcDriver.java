@@ -44,6 +44,11 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private static final long BACKOFF_MAX_MILLIS = 5_000;
     /** How soon claimed jobs are offered again when the runtime's queue was full. */
     private static final long QUEUE_FULL_RETRY_MILLIS = 50;
+    /**
+     * How soon a claim put off (less than half of prefetch free, jobs waiting in the runtime's queue) is looked at
+     * again when nothing wakes the claim thread before: the queue may have been emptied by other pipelines' jobs.
+     */
+    private static final long DEFERRED_RECHECK_MILLIS = 20;
 
     private final String name;
     private final JdbcOptions options;
@@ -69,6 +74,8 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private long ready;
     private long delayed;
     private long taken;
+    /** Rounds of the claim thread that ended without failure: what a test waits on to see a decision made. */
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
 
     JdbcDriver(String name, JdbcOptions options, Database db, Queue queue,
             java.util.function.Consumer<JdbcDriver> onStop) {
@@ -121,6 +128,11 @@ final class JdbcDriver implements Driver, Writer.Listener {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** @return the claim thread's rounds that ended without failure so far (for tests) */
+    long claimRounds() {
+        return rounds.get();
     }
 
     /** @return what this driver writes into {@code locked_by} */
@@ -306,7 +318,11 @@ final class JdbcDriver implements Driver, Writer.Listener {
             boolean taken;
             Custody custody;
             switch (settlement.kind()) {
-            case ACK, REJECT -> {
+            case ACK -> {
+                taken = options.keepDoneSeconds() > 0 ? writer.done(job.rowId()) : writer.delete(job.rowId());
+                custody = Custody.DONE;
+            }
+            case REJECT -> {
                 taken = writer.delete(job.rowId());
                 custody = Custody.DONE;
             }
@@ -361,7 +377,9 @@ final class JdbcDriver implements Driver, Writer.Listener {
     private void claimLoop() {
         long nextRenew = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.renewEveryMillis());
         long nextCount = 0;
+        long nextPurge = 0;
         boolean again = false;
+        boolean deferred = false;
         long backoff = 0;
         boolean inDoubt = false;
         while (true) {
@@ -372,6 +390,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
             try {
                 long wait = backoff > 0 ? backoff : again ? 0
                         : !notOffered.isEmpty() ? Math.min(QUEUE_FULL_RETRY_MILLIS, options.pollIntervalMillis())
+                        : deferred ? Math.min(DEFERRED_RECHECK_MILLIS, options.pollIntervalMillis())
                         : options.pollIntervalMillis();
                 long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(wait);
                 while (!stopped && !woken && wait > 0) {
@@ -386,7 +405,11 @@ final class JdbcDriver implements Driver, Writer.Listener {
                     return;
                 }
                 offerNotOffered();
-                want = consuming && notOffered.isEmpty() ? options.prefetch() - held.size() : 0;
+                int free = consuming && notOffered.isEmpty() ? options.prefetch() - held.size() : 0;
+                // a claim costs a round trip and a commit whatever its size: while the runtime's queue still has
+                // jobs for the workers, wait until half of prefetch is free, so that claims come in large batches
+                deferred = free > 0 && free < options.claimAtLeast() && queue.size() > 0;
+                want = deferred ? 0 : free;
                 renewNow = !held.isEmpty() && System.nanoTime() - nextRenew >= 0;
                 heldNow = inDoubt ? new ArrayList<>(held) : null;
             } catch (InterruptedException e) {
@@ -415,8 +438,13 @@ final class JdbcDriver implements Driver, Writer.Listener {
                     nextCount = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(500,
                             Math.min(options.pollIntervalMillis(), 2_000)));
                 }
+                if (options.keepDoneSeconds() > 0 && System.nanoTime() - nextPurge >= 0) {
+                    purgeDone();
+                    nextPurge = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.purgeEveryMillis());
+                }
                 backoff = 0;
                 claimSucceeded();
+                rounds.incrementAndGet();
             } catch (SQLException e) {
                 inDoubt = true; // a claim may have committed without this runtime learning of its rows
                 claimFailed(db.error("cannot claim jobs from the table " + db.table(), e));
@@ -433,14 +461,18 @@ final class JdbcDriver implements Driver, Writer.Listener {
         }
     }
 
+    /** @return the rows claimed (committed by the dialect), in the table's order */
     private List<ClaimedRow> claim(int limit) throws SQLException {
         try (Connection c = db.connection()) {
             try {
                 List<ClaimedRow> rows = new ArrayList<>(db.dialect().claim(c, db.table(), name, limit, lockedBy,
                         options.leaseSeconds(), options.timeoutSeconds()));
                 rows.sort(ClaimedRow.ORDER);
-                rows = countReclaimed(c, rows);
-                c.commit();
+                long reclaimed = rows.stream().filter(ClaimedRow::reclaimed).count();
+                if (reclaimed > 0) {
+                    LOG.info("pipeline '{}': took over {} jobs whose lease had expired (their runtime stopped without"
+                            + " settling them); they run again with their attempt counted", name, reclaimed);
+                }
                 return rows;
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
@@ -449,39 +481,10 @@ final class JdbcDriver implements Driver, Writer.Listener {
         }
     }
 
-    /** Rows whose lease had expired get their attempt counted, in the claim's transaction. */
-    private List<ClaimedRow> countReclaimed(Connection c, List<ClaimedRow> rows) throws SQLException {
-        if (rows.stream().noneMatch(ClaimedRow::reclaimed)) {
-            return rows;
-        }
-        List<ClaimedRow> out = new ArrayList<>(rows.size());
-        int reclaimed = 0;
-        try (PreparedStatement ps = c.prepareStatement(db.dialect().updateHeaders(db.table()))) {
-            for (ClaimedRow row : rows) {
-                if (!row.reclaimed()) {
-                    out.add(row);
-                    continue;
-                }
-                Map<String, List<String>> headers = readHeaders(row);
-                int attempt = Math.max(row.attempt(), Attempts.of(headers)) + 1;
-                String json = HeadersJson.write(Attempts.with(headers, attempt));
-                ps.setString(1, json);
-                ps.setInt(2, attempt);
-                ps.setLong(3, row.id());
-                ps.addBatch();
-                reclaimed++;
-                out.add(new ClaimedRow(row.id(), row.jobId(), row.name(), row.priority(), row.runAtMicros(),
-                        row.payload(), json, row.autoAck(), attempt, true));
-            }
-            if (reclaimed > 0) {
-                ps.executeBatch();
-            }
-        }
-        if (reclaimed > 0) {
-            LOG.info("pipeline '{}': took over {} jobs whose lease had expired (their runtime stopped without"
-                    + " settling them); they run again with their attempt counted", name, reclaimed);
-        }
-        return out;
+    /** @return the row's headers with its attempt: the column, which a takeover counted, wins over the JSON's */
+    private Map<String, List<String>> headersOf(ClaimedRow row) {
+        Map<String, List<String>> headers = readHeaders(row);
+        return Attempts.of(headers) == row.attempt() ? headers : Attempts.with(headers, row.attempt());
     }
 
     private Map<String, List<String>> readHeaders(ClaimedRow row) {
@@ -505,7 +508,7 @@ final class JdbcDriver implements Driver, Writer.Listener {
             for (ClaimedRow row : rows) {
                 held.add(row.id());
                 JdbcJob job = new JdbcJob(this, row.id(), Message.builder(row.name()).id(row.jobId())
-                        .payload(row.payload()).headers(readHeaders(row)).pipeline(name).priority(row.priority())
+                        .payload(row.payload()).headers(headersOf(row)).pipeline(name).priority(row.priority())
                         .autoAck(row.autoAck()).build(), row.priority());
                 if (!consuming || stopped) {
                     job.withdrawn();
@@ -555,6 +558,26 @@ final class JdbcDriver implements Driver, Writer.Listener {
                 ps.setString(2, lockedBy);
                 ps.executeUpdate();
                 c.commit();
+            } catch (SQLException | RuntimeException e) {
+                Database.rollbackQuietly(c);
+                throw e;
+            }
+        }
+    }
+
+    /** Deletes the pipeline's done rows older than {@code keep_done} (any runtime's: they all agree on the time). */
+    private void purgeDone() throws SQLException {
+        try (Connection c = db.connection()) {
+            try (PreparedStatement ps = c.prepareStatement(db.dialect().purgeDone(db.table()))) {
+                ps.setQueryTimeout(options.timeoutSeconds());
+                ps.setString(1, name);
+                ps.setDouble(2, options.keepDoneSeconds());
+                int purged = ps.executeUpdate();
+                c.commit();
+                if (purged > 0) {
+                    LOG.debug("pipeline '{}': {} done jobs older than {} s purged", name, purged,
+                            options.keepDoneSeconds());
+                }
             } catch (SQLException | RuntimeException e) {
                 Database.rollbackQuietly(c);
                 throw e;

@@ -103,6 +103,46 @@ final class MariaDbDialect implements Dialect {
     }
 
     @Override
+    public String createDoneTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + "_done (\n"
+                + "  id           BIGINT NOT NULL PRIMARY KEY,\n"
+                + "  pipeline     VARCHAR(255) NOT NULL,\n"
+                + "  job_id       VARCHAR(255) NOT NULL,\n"
+                + "  name         VARCHAR(255) NOT NULL,\n"
+                + "  priority     BIGINT NOT NULL,\n"
+                + "  payload      LONGBLOB NOT NULL,\n"
+                + "  headers      LONGTEXT NOT NULL,\n"
+                + "  attempt      INTEGER NOT NULL,\n"
+                + "  created_at   DATETIME(6) NOT NULL,\n"
+                + "  done_at      DATETIME(6) NOT NULL\n"
+                + ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+    }
+
+    @Override
+    public List<String> createDoneIndexes(String table) {
+        return List.of("CREATE INDEX IF NOT EXISTS " + table + "_done_purge ON " + table + "_done (pipeline, done_at)");
+    }
+
+    @Override
+    public String probeDoneColumns(String table) {
+        return "SELECT id, pipeline, job_id, name, priority, payload, headers, attempt, created_at, done_at FROM "
+                + table + "_done WHERE 1 = 0";
+    }
+
+    @Override
+    public String archive(String table) {
+        return "INSERT INTO " + table + "_done (id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, done_at) SELECT id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, " + NOW + " FROM " + table + " WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String purgeDone(String table) {
+        return "DELETE FROM " + table + "_done WHERE pipeline = ? AND done_at < DATE_SUB(" + NOW
+                + ", INTERVAL CAST(? * 1000000 AS SIGNED) MICROSECOND)";
+    }
+
+    @Override
     public String insert(String table) {
         return "INSERT INTO " + table + " (pipeline, job_id, name, priority, run_at, payload, headers, auto_ack,"
                 + " attempt) VALUES (?, ?, ?, ?, " + nowPlusSeconds() + ", ?, ?, ?, ?)";
@@ -123,10 +163,13 @@ final class MariaDbDialect implements Dialect {
             }
         }
         if (rows.isEmpty()) {
+            c.commit();
             return rows;
         }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET locked_by = ?, locked_until = "
-                + nowPlusSeconds() + " WHERE id IN (" + placeholders(rows.size()) + ")")) {
+        // MariaDB assigns left to right, each seeing the ones before: the attempt reads the old locked_until
+        try (PreparedStatement ps = c.prepareStatement("UPDATE " + table + " SET attempt = attempt + IF(locked_until"
+                + " IS NULL, 0, 1), locked_by = ?, locked_until = " + nowPlusSeconds() + " WHERE id IN ("
+                + placeholders(rows.size()) + ")")) {
             ps.setQueryTimeout(timeoutSeconds);
             ps.setString(1, lockedBy);
             ps.setDouble(2, leaseSeconds);
@@ -136,17 +179,28 @@ final class MariaDbDialect implements Dialect {
             }
             ps.executeUpdate();
         }
-        return rows;
+        c.commit();
+        List<ClaimedRow> counted = new ArrayList<>(rows.size());
+        for (ClaimedRow row : rows) {
+            counted.add(!row.reclaimed() ? row : new ClaimedRow(row.id(), row.jobId(), row.name(), row.priority(),
+                    row.runAtMicros(), row.payload(), row.headers(), row.autoAck(), row.attempt() + 1, true));
+        }
+        return counted;
     }
 
     @Override
-    public String updateHeaders(String table) {
-        return "UPDATE " + table + " SET headers = ?, attempt = ? WHERE id = ?";
-    }
-
-    @Override
-    public String delete(String table) {
-        return "DELETE FROM " + table + " WHERE id = ? AND locked_by = ?";
+    public void deleteAll(Connection c, String table, List<Long> ids, String lockedBy, int timeoutSeconds)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id IN ("
+                + placeholders(ids.size()) + ") AND locked_by = ?")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            int i = 1;
+            for (long id : ids) {
+                ps.setLong(i++, id);
+            }
+            ps.setString(i, lockedBy);
+            ps.executeUpdate(); // a row that another runtime took over (this lease expired) is left to it
+        }
     }
 
     @Override

@@ -87,6 +87,45 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String createDoneTable(String table) {
+        return "CREATE TABLE IF NOT EXISTS " + table + "_done (\n"
+                + "  id           BIGINT PRIMARY KEY,\n"
+                + "  pipeline     TEXT NOT NULL,\n"
+                + "  job_id       TEXT NOT NULL,\n"
+                + "  name         TEXT NOT NULL,\n"
+                + "  priority     BIGINT NOT NULL,\n"
+                + "  payload      BYTEA NOT NULL,\n"
+                + "  headers      TEXT NOT NULL,\n"
+                + "  attempt      INTEGER NOT NULL,\n"
+                + "  created_at   TIMESTAMPTZ NOT NULL,\n"
+                + "  done_at      TIMESTAMPTZ NOT NULL\n"
+                + ")";
+    }
+
+    @Override
+    public List<String> createDoneIndexes(String table) {
+        return List.of("CREATE INDEX IF NOT EXISTS " + table + "_done_purge ON " + table + "_done (pipeline, done_at)");
+    }
+
+    @Override
+    public String probeDoneColumns(String table) {
+        return "SELECT id, pipeline, job_id, name, priority, payload, headers, attempt, created_at, done_at FROM "
+                + table + "_done WHERE 1 = 0";
+    }
+
+    @Override
+    public String archive(String table) {
+        return "INSERT INTO " + table + "_done (id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, done_at) SELECT id, pipeline, job_id, name, priority, payload, headers, attempt,"
+                + " created_at, now() FROM " + table + " WHERE id = ? AND locked_by = ?";
+    }
+
+    @Override
+    public String purgeDone(String table) {
+        return "DELETE FROM " + table + "_done WHERE pipeline = ? AND done_at < now() - ? * interval '1 second'";
+    }
+
+    @Override
     public String insert(String table) {
         return "INSERT INTO " + table + " (pipeline, job_id, name, priority, run_at, payload, headers, auto_ack,"
                 + " attempt) VALUES (?, ?, ?, ?, now() + ? * interval '1 second', ?, ?, ?, ?)";
@@ -95,13 +134,16 @@ final class PostgresDialect implements Dialect {
     @Override
     public List<ClaimedRow> claim(java.sql.Connection c, String table, String pipeline, int limit, String lockedBy,
             double leaseSeconds, int timeoutSeconds) throws java.sql.SQLException {
+        // one statement in auto-commit: one round trip, no separate COMMIT (it is atomic on its own)
         String sql = "WITH picked AS (SELECT id, locked_until IS NOT NULL AS reclaimed FROM " + table
                 + " WHERE pipeline = ? AND run_at <= now() AND " + READY
                 + " ORDER BY priority, run_at, id LIMIT ? FOR UPDATE SKIP LOCKED)"
-                + " UPDATE " + table + " j SET locked_by = ?, locked_until = now() + ? * interval '1 second'"
+                + " UPDATE " + table + " j SET locked_by = ?, locked_until = now() + ? * interval '1 second',"
+                + " attempt = j.attempt + CASE WHEN picked.reclaimed THEN 1 ELSE 0 END"
                 + " FROM picked WHERE j.id = picked.id"
                 + " RETURNING j.id, j.job_id, j.name, j.priority, j.run_at, j.payload, j.headers, j.auto_ack,"
                 + " j.attempt, picked.reclaimed";
+        c.setAutoCommit(true);
         try (java.sql.PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setQueryTimeout(timeoutSeconds);
             ps.setString(1, pipeline);
@@ -111,17 +153,21 @@ final class PostgresDialect implements Dialect {
             try (java.sql.ResultSet rs = ps.executeQuery()) {
                 return ClaimedRow.readAll(rs);
             }
+        } finally {
+            c.setAutoCommit(false);
         }
     }
 
     @Override
-    public String updateHeaders(String table) {
-        return "UPDATE " + table + " SET headers = ?, attempt = ? WHERE id = ?";
-    }
-
-    @Override
-    public String delete(String table) {
-        return "DELETE FROM " + table + " WHERE id = ? AND locked_by = ?";
+    public void deleteAll(java.sql.Connection c, String table, List<Long> ids, String lockedBy, int timeoutSeconds)
+            throws java.sql.SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE id = ANY(?) AND"
+                + " locked_by = ?")) {
+            ps.setQueryTimeout(timeoutSeconds);
+            ps.setArray(1, c.createArrayOf("bigint", ids.toArray(new Long[0])));
+            ps.setString(2, lockedBy);
+            ps.executeUpdate(); // a row that another runtime took over (this lease expired) is left to it
+        }
     }
 
     @Override

@@ -13,8 +13,11 @@ import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 
 /**
- * The one thread that writes a pipeline's rows: pushes (inserts) and settlements (deletes, requeues, releases of
- * claimed rows that did not run). Whatever piles up while a transaction runs goes into the next one, as JDBC batches
+ * The threads that write a pipeline's rows: pushes (inserts) and settlements (deletes, requeues, releases of claimed
+ * rows that did not run). The main writer puts whatever waits of both into one transaction; a second thread, on a
+ * connection of its own, writes the settlements that waited more than {@value #ASIDE_MILLIS} ms behind a transaction
+ * of the main writer (a slow insert), so that inserts never hold back the settlements that free prefetch slots for
+ * long, while a steady load still commits both together. Whatever piles up while a transaction runs goes into the next one, as JDBC batches
  * (pgjdbc sends the inserts as multi-row inserts), so no producer or worker thread waits on the database and the
  * number of transactions adapts to the load. A push completes when the transaction holding it committed.
  * <p>
@@ -23,9 +26,11 @@ import org.osgijobs.api.Message;
  */
 final class Writer {
     static final int MAX_BATCH = 1_000;
+    /** How long settlements wait for a busy main writer before the settlement thread writes them on its own. */
+    static final long ASIDE_MILLIS = 20;
     private static final long RETRY_MILLIS = 1_000;
 
-    /** What the driver learns of each transaction. Called on the writer's thread, under no lock of the writer. */
+    /** What the driver learns of each transaction. Called on a writer thread, under no lock of the writer. */
     interface Listener {
         /**
          * @param freed    the ids of claimed rows no longer held by this runtime (settled or released), committed
@@ -43,12 +48,12 @@ final class Writer {
     private record Insert(Message message, long priority, CompletableFuture<Void> done) implements Op {
     }
 
-    /** A delete ({@code requeue == false}), an in-place requeue, or a release ({@code release == true}). */
+    /** A delete, a delete kept in the done table ({@code keep_done}), an in-place requeue, or a release. */
     private record Settle(long rowId, Kind kind, int delay, String headers, int attempt) implements Op {
     }
 
     enum Kind {
-        DELETE, REQUEUE, RELEASE
+        DELETE, DONE, REQUEUE, RELEASE
     }
 
     private final Database db;
@@ -56,14 +61,15 @@ final class Writer {
     private final String lockedBy;
     private final int timeoutSeconds;
     private final Listener listener;
-    private final Thread thread;
+    private final Thread inserter;
+    private final Thread settler;
 
-    // guarded by this; settlements go first into each transaction, so that a backlog of pushes never holds back the
-    // settlements that free prefetch slots (consumption would wait for the producers otherwise)
+    // guarded by this; each drained by its own thread
     private final ArrayDeque<Insert> pendingInserts = new ArrayDeque<>();
     private final ArrayDeque<Settle> pendingSettles = new ArrayDeque<>();
     private boolean closing;
     private boolean halted;
+    private boolean busy; // the main writer runs a transaction
 
     Writer(Database db, String pipeline, String lockedBy, int timeoutSeconds, Listener listener) {
         this.db = db;
@@ -71,12 +77,15 @@ final class Writer {
         this.lockedBy = lockedBy;
         this.timeoutSeconds = timeoutSeconds;
         this.listener = listener;
-        this.thread = new Thread(this::run, "jobs-jdbc-writer-" + pipeline);
-        thread.setDaemon(true);
+        this.inserter = new Thread(() -> run(true), "jobs-jdbc-writer-" + pipeline);
+        this.settler = new Thread(() -> run(false), "jobs-jdbc-settlements-" + pipeline);
+        inserter.setDaemon(true);
+        settler.setDaemon(true);
     }
 
     void start() {
-        thread.start();
+        inserter.start();
+        settler.start();
     }
 
     /** @return completes when the row is committed, or exceptionally naming the database */
@@ -99,6 +108,11 @@ final class Writer {
         return add(new Settle(rowId, Kind.DELETE, 0, null, 0));
     }
 
+    /** A delete that keeps a copy of the row in the done table first ({@code keep_done}). */
+    boolean done(long rowId) {
+        return add(new Settle(rowId, Kind.DONE, 0, null, 0));
+    }
+
     boolean requeue(long rowId, int delay, String headers, int attempt) {
         return add(new Settle(rowId, Kind.REQUEUE, delay, headers, attempt));
     }
@@ -116,13 +130,15 @@ final class Writer {
         return true;
     }
 
-    /** Writes what is pending, then ends the thread; waits for it up to the given time. */
+    /** Writes what is pending, then ends the threads; waits for them up to the given time. */
     void close(long timeout, TimeUnit unit) throws InterruptedException {
         synchronized (this) {
             closing = true;
             notifyAll();
         }
-        thread.join(Math.max(1, unit.toMillis(timeout)));
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        inserter.join(Math.max(1, unit.toMillis(timeout)));
+        settler.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
     }
 
     /** What a crash leaves: nothing more is written; pushes not yet committed fail. For tests. */
@@ -145,45 +161,104 @@ final class Writer {
         });
     }
 
-    private void run() {
+    /**
+     * The loop of the main writer ({@code main}: everything that waits goes into one transaction, settlements first)
+     * or of the settlement thread (only settlements that waited {@value #ASIDE_MILLIS} ms while a transaction of the
+     * main writer ran, i.e. behind a slow insert).
+     */
+    private void run(boolean main) {
         while (true) {
             List<Op> batch = new ArrayList<>();
             synchronized (this) {
-                while (!closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
-                    try {
-                        wait();
-                    } catch (InterruptedException e) {
-                        closing = true;
+                if (main) {
+                    while (!closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
+                        if (!await(0)) {
+                            break;
+                        }
                     }
-                }
-                if (halted || closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
-                    return;
+                    if (halted || closing && pendingInserts.isEmpty() && pendingSettles.isEmpty()) {
+                        return;
+                    }
+                } else if (!settlementsHeldBack()) {
+                    if (halted || closing) {
+                        return; // the main writer writes what is left
+                    }
+                    continue;
                 }
                 while (!pendingSettles.isEmpty() && batch.size() < MAX_BATCH) {
                     batch.add(pendingSettles.poll());
                 }
                 int inserts = 0;
-                while (!pendingInserts.isEmpty() && inserts++ < MAX_BATCH) {
+                while (main && !pendingInserts.isEmpty() && inserts++ < MAX_BATCH) {
                     batch.add(pendingInserts.poll());
                 }
-            }
-            try {
-                List<Long> freed = write(batch);
-                boolean inserted = false;
-                for (Op op : batch) {
-                    if (op instanceof Insert insert) {
-                        insert.done.complete(null);
-                        inserted = true;
-                    }
+                if (main) {
+                    busy = true;
                 }
-                listener.written(freed, inserted);
-            } catch (SQLException e) {
-                failed(batch, db.error("cannot write to the table " + db.table(), e));
-            } catch (JobsException e) {
-                failed(batch, e); // the table could not be set up: the database was away when the driver was built
-            } catch (RuntimeException e) {
-                failed(batch, new JobsException(JobsException.Kind.UNAVAILABLE, "database " + db.describe()
-                        + ": cannot write to the table " + db.table() + ": " + e, e));
+            }
+            write(batch, main);
+        }
+    }
+
+    /**
+     * Waits until settlements have waited {@value #ASIDE_MILLIS} ms while the main writer was busy. Lock held.
+     *
+     * @return whether they have (else look again, or end when closing)
+     */
+    private boolean settlementsHeldBack() {
+        while (!closing && (pendingSettles.isEmpty() || !busy)) {
+            if (!await(0)) {
+                return false;
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ASIDE_MILLIS);
+        while (!closing && busy && !pendingSettles.isEmpty()) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                return true;
+            }
+            if (!await(left)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** @return {@code false} when interrupted (then closing). Lock held. */
+    private boolean await(long millis) {
+        try {
+            wait(millis);
+            return true;
+        } catch (InterruptedException e) {
+            closing = true;
+            return false;
+        }
+    }
+
+    private void write(List<Op> batch, boolean main) {
+        try {
+            List<Long> freed = write(batch);
+            boolean inserted = false;
+            for (Op op : batch) {
+                if (op instanceof Insert insert) {
+                    insert.done.complete(null);
+                    inserted = true;
+                }
+            }
+            listener.written(freed, inserted);
+        } catch (SQLException e) {
+            failed(batch, db.error("cannot write to the table " + db.table(), e));
+        } catch (JobsException e) {
+            failed(batch, e); // the table could not be set up: the database was away when the driver was built
+        } catch (RuntimeException e) {
+            failed(batch, new JobsException(JobsException.Kind.UNAVAILABLE, "database " + db.describe()
+                    + ": cannot write to the table " + db.table() + ": " + e, e));
+        } finally {
+            if (main) {
+                synchronized (this) {
+                    busy = false;
+                    notifyAll();
+                }
             }
         }
     }
@@ -224,6 +299,7 @@ final class Writer {
             try {
                 List<Insert> inserts = new ArrayList<>();
                 List<Settle> deletes = new ArrayList<>();
+                List<Settle> dones = new ArrayList<>();
                 List<Settle> requeues = new ArrayList<>();
                 List<Settle> releases = new ArrayList<>();
                 for (Op op : batch) {
@@ -231,7 +307,12 @@ final class Writer {
                         inserts.add(insert);
                     } else {
                         Settle s = (Settle) op;
-                        (s.kind == Kind.DELETE ? deletes : s.kind == Kind.REQUEUE ? requeues : releases).add(s);
+                        (switch (s.kind) {
+                        case DELETE -> deletes;
+                        case DONE -> dones;
+                        case REQUEUE -> requeues;
+                        case RELEASE -> releases;
+                        }).add(s);
                     }
                 }
                 if (!inserts.isEmpty()) {
@@ -252,7 +333,14 @@ final class Writer {
                         }
                     }
                 }
-                settle(c, dialect.delete(table), deletes, freed);
+                settle(c, dialect.archive(table), dones, null); // copied before their delete, below
+                deletes.addAll(dones);
+                if (!deletes.isEmpty()) {
+                    List<Long> ids = new ArrayList<>(deletes.size());
+                    deletes.forEach(d -> ids.add(d.rowId));
+                    dialect.deleteAll(c, table, ids, lockedBy, timeoutSeconds);
+                    freed.addAll(ids);
+                }
                 settle(c, dialect.requeue(table), requeues, freed);
                 settle(c, dialect.release(table), releases, freed);
                 c.commit();
@@ -277,6 +365,7 @@ final class Writer {
         ps.setInt(9, Attempts.of(m.headers()));
     }
 
+    /** @param freed collects the rows let go, or {@code null} when the statement does not let them go */
     private void settle(Connection c, String sql, List<Settle> ops, List<Long> freed) throws SQLException {
         if (ops.isEmpty()) {
             return;
@@ -296,6 +385,8 @@ final class Writer {
             }
             ps.executeBatch(); // a row that another runtime took over (this lease expired) is left to it
         }
-        ops.forEach(op -> freed.add(op.rowId));
+        if (freed != null) {
+            ops.forEach(op -> freed.add(op.rowId));
+        }
     }
 }

@@ -81,7 +81,7 @@ public class JdbcBadInputTest extends JdbcFixture {
             driver(runtime("table", "limited_jobs"), queue).stop();
             try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
                 s.execute("GRANT SELECT, INSERT, UPDATE, DELETE ON " + schema + ".limited_jobs, " + schema
-                        + ".limited_jobs_version TO " + role);
+                        + ".limited_jobs_version, " + schema + ".limited_jobs_done TO " + role);
                 s.execute("GRANT USAGE ON SEQUENCE " + schema + ".limited_jobs_id_seq TO " + role);
             }
             JdbcDriver limited = running(runtime("user", role, "table", "limited_jobs"), queue);
@@ -103,12 +103,12 @@ public class JdbcBadInputTest extends JdbcFixture {
     public void aTableOfANewerSchemaVersionIsRefused() throws Exception {
         try (Connection c = PostgresServer.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE " + schema + ".future_jobs_version (version INTEGER NOT NULL)");
-            s.execute("INSERT INTO " + schema + ".future_jobs_version VALUES (2)");
+            s.execute("INSERT INTO " + schema + ".future_jobs_version VALUES (3)");
         }
         JobsException e = refused(runtime("table", "future_jobs"));
         assertEquals(JobsException.Kind.REJECTED, e.kind());
-        assertMessage(e, "the table future_jobs has schema version 2, written by a newer driver-jdbc; this one knows"
-                + " version 1");
+        assertMessage(e, "the table future_jobs has schema version 3, written by a newer driver-jdbc; this one knows"
+                + " version 2");
     }
 
     @Test
@@ -120,7 +120,8 @@ public class JdbcBadInputTest extends JdbcFixture {
         assertMessage(refused(new JdbcConstructor(Map.of("url", "jdbc:mariadb://127.0.0.1:3306/test"),
                 List.of(new PGDataSourceFactory()))), "no JDBC driver in the framework accepts the URL");
         JdbcConstructor runtime = runtime();
-        for (String[] option : new String[][] {{"prefetch", "0"}, {"lease", "1"}, {"poll_interval", "soon"}}) {
+        for (String[] option : new String[][] {{"prefetch", "0"}, {"lease", "1"}, {"poll_interval", "soon"},
+                {"keep_done", "-1"}, {"keep_done", "31536001"}}) {
             try {
                 runtime.create(context(pipeline(option), new TestQueue(pipeline, 10)));
                 fail("accepted " + option[0] + "=" + option[1]);

@@ -37,6 +37,53 @@ public class JdbcDriverTest extends JdbcFixture {
     }
 
     @Test
+    public void whileTheRuntimesQueueHoldsJobsAClaimWaitsForHalfOfPrefetchToBeFree() throws Exception {
+        TestQueue queue = queue();
+        JdbcDriver driver = driver(runtime(), queue, "prefetch", "10");
+        for (int i = 0; i < 20; i++) {
+            push(driver, message("j" + i).build());
+        }
+        driver.run(pipeline("prefetch", "10"));
+        List<Job> first = take(queue, 3);
+        Poll.until("10 leased", Duration.ofSeconds(10), Duration.ofMillis(20), () -> leased() == 10,
+                () -> "leased " + leased());
+        for (Job job : first) {
+            job.settle(Settlement.ack());
+        }
+        Poll.until("3 rows deleted", Duration.ofSeconds(10), Duration.ofMillis(20), () -> rows() == 17,
+                () -> "rows " + rows());
+        // 3 free slots, 7 jobs waiting in the runtime's queue: rounds go by without a claim
+        long seen = driver.claimRounds();
+        Poll.until("two more rounds of the claim thread", Duration.ofSeconds(10), Duration.ofMillis(5),
+                () -> driver.claimRounds() >= seen + 2, () -> "rounds " + driver.claimRounds());
+        assertEquals("no claim of 3 while 7 jobs wait", 7, leased());
+        for (Job job : take(queue, 2)) {
+            job.settle(Settlement.ack());
+        }
+        Poll.until("5 free: claimed at once", Duration.ofSeconds(10), Duration.ofMillis(20), () -> leased() == 10,
+                () -> "leased " + leased());
+    }
+
+    @Test
+    public void whenTheRuntimesQueueIsEmptyAnyFreeSlotIsClaimed() throws Exception {
+        TestQueue queue = queue();
+        JdbcDriver driver = driver(runtime(), queue, "prefetch", "10");
+        for (int i = 0; i < 20; i++) {
+            push(driver, message("j" + i).build());
+        }
+        driver.run(pipeline("prefetch", "10"));
+        List<Job> running = take(queue, 10); // all at workers: the queue is empty
+        running.get(0).settle(Settlement.ack());
+        Job next = queue.take(10, TimeUnit.SECONDS);
+        assertTrue("the one free slot was claimed although it is less than half of prefetch", next != null);
+        assertEquals("j10", next.name());
+    }
+
+    private long leased() throws java.sql.SQLException {
+        return query("SELECT count(*) FROM $table WHERE pipeline = ? AND locked_by IS NOT NULL");
+    }
+
+    @Test
     public void ackAndRejectDeleteTheRow() throws Exception {
         TestQueue queue = queue();
         JdbcDriver driver = running(runtime(), queue);

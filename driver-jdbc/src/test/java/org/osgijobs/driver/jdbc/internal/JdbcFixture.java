@@ -103,6 +103,16 @@ abstract class JdbcFixture {
         return PostgresServer.connect();
     }
 
+    /** @return a connection, auto-commit, whose unqualified table names are the test schema's */
+    Connection connectInSchema() throws SQLException {
+        return java.sql.DriverManager.getConnection(url(), PostgresServer.USER, "");
+    }
+
+    /** @return the SQL of the test's database */
+    Dialect dialect() {
+        return new PostgresDialect();
+    }
+
     Pipeline pipeline(String... options) {
         Map<String, String> map = new HashMap<>();
         map.put("name", pipeline);

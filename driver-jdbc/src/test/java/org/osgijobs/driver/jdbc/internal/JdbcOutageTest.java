@@ -4,10 +4,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.After;
 import org.junit.Before;
@@ -42,34 +39,8 @@ public class JdbcOutageTest extends JdbcFixture {
         Ledger ledger = new Ledger("jdbc outage");
         TestQueue queue = queue();
         JdbcDriver driver = running(runtime("url", url), queue, "prefetch", String.valueOf(PREFETCH));
-        AtomicBoolean pushing = new AtomicBoolean(true);
-        AtomicBoolean done = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        Thread producer = thread("producer", () -> {
-            List<java.util.concurrent.CompletableFuture<Void>> pushes = new ArrayList<>();
-            for (int i = 0; pushing.get(); i++) {
-                String id = "job-" + i;
-                ledger.pushed(id);
-                pushes.add(ledger.track(id, driver.push(message(id).build())).toCompletableFuture());
-                Thread.sleep(2);
-            }
-            // the last pushes complete (accepted or refused) before the producer ends
-            java.util.concurrent.CompletableFuture.allOf(pushes.toArray(new java.util.concurrent.CompletableFuture[0]))
-                    .handle((ok, e) -> null).join();
-        });
-        for (int i = 0; i < 2; i++) {
-            threads.add(thread("worker", () -> {
-                while (!done.get()) {
-                    Job job = queue.take(100, TimeUnit.MILLISECONDS);
-                    if (job != null) {
-                        ledger.ran(job.id());
-                        job.settle(Settlement.ack());
-                    }
-                }
-            }));
-        }
-        Poll.until("300 pushes accepted", Duration.ofSeconds(30), Duration.ofMillis(20),
-                () -> ledger.acceptedCount() >= 300, ledger::summary);
+        PushLoad load = new PushLoad(ledger, driver, queue, id -> message(id).build());
+        load.awaitMoreAccepted(300, Duration.ofSeconds(30));
 
         ledger.phase("down");
         proxy.down();
@@ -86,16 +57,8 @@ public class JdbcOutageTest extends JdbcFixture {
 
         ledger.phase("up");
         proxy.up();
-        int acceptedBefore = ledger.acceptedCount();
-        Poll.until("300 pushes accepted after the outage", Duration.ofSeconds(30), Duration.ofMillis(20),
-                () -> ledger.acceptedCount() >= acceptedBefore + 300, ledger::summary);
-        pushing.set(false);
-        producer.join(15_000);
-        ledger.awaitAllAcceptedRan(Duration.ofSeconds(60));
-        done.set(true);
-        for (Thread t : threads) {
-            t.join(15_000);
-        }
+        load.awaitMoreAccepted(300, Duration.ofSeconds(30));
+        load.finish(Duration.ofSeconds(60));
         System.out.printf("jdbc outage: %s%n", ledger.summary());
         ledger.assertNoneLost();
         ledger.assertDuplicatesAtMost(PREFETCH, "a settlement that could not be written runs again at most");
@@ -120,23 +83,5 @@ public class JdbcOutageTest extends JdbcFixture {
         Job job = queue.take(10, TimeUnit.SECONDS);
         assertTrue("the job pushed after the database returned ran", job != null && "after".equals(job.name()));
         job.settle(Settlement.ack());
-    }
-
-    /** A body that may throw, run on a daemon thread. */
-    interface Body {
-        void run() throws Exception;
-    }
-
-    private static Thread thread(String name, Body body) {
-        Thread t = new Thread(() -> {
-            try {
-                body.run();
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }, name);
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 }
