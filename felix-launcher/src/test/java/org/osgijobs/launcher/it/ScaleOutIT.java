@@ -1,11 +1,17 @@
 package org.osgijobs.launcher.it;
 
+import static org.osgijobs.launcher.it.TwoRuntimes.alive;
+import static org.osgijobs.launcher.it.TwoRuntimes.both;
+import static org.osgijobs.launcher.it.TwoRuntimes.firstRound;
+import static org.osgijobs.launcher.it.TwoRuntimes.ledger;
+import static org.osgijobs.launcher.it.TwoRuntimes.openGate;
+import static org.osgijobs.launcher.it.TwoRuntimes.secondRound;
+import static org.osgijobs.launcher.it.TwoRuntimes.tail;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
@@ -50,7 +56,6 @@ public class ScaleOutIT {
     @Rule
     public final BrokerQueue brokerQueue = new BrokerQueue("jobs-launcher-it-scale");
     private final String queue = brokerQueue.name();
-
 
     @Test
     public void twoRuntimesShareTheQueueAndTheSurvivorOfASigtermRunsTheRest() throws Exception {
@@ -159,13 +164,6 @@ public class ScaleOutIT {
         return dist;
     }
 
-    /** Adds a pipeline file to the distribution's conf/: the script's 'launcher:await NAME present' goes on. */
-    private static void openGate(Distribution dist, String name) throws Exception {
-        Path draft = dist.conf(name + ".draft");
-        Files.writeString(draft, "driver=memory\n");
-        Files.move(draft, dist.conf("jobs.pipeline-" + name + ".cfg"), StandardCopyOption.ATOMIC_MOVE);
-    }
-
     /** Waits until the broker holds no message of the queue, ready or unacknowledged: no job can come again. */
     private void awaitSettled(Run... runs) throws Exception {
         Poll.until("queue " + queue + " settled", STEP, Duration.ofSeconds(1),
@@ -174,48 +172,8 @@ public class ScaleOutIT {
                         : tail(runs[0].outputs())));
     }
 
-    private static Map<String, Integer> firstRound(Run a, Run b) throws Exception {
-        return HandledJobs.merged(HandledJobs.logged(a.log(), "shared", "one-"),
-                HandledJobs.logged(b.log(), "shared", "one-"));
-    }
-
-    private static Map<String, Integer> secondRound(Run a, Run b) throws Exception {
-        return HandledJobs.merged(HandledJobs.slept(a.log(), "two-"), HandledJobs.slept(b.log(), "two-"));
-    }
-
-    /**
-     * @return a round's ledger: the pushes the producer's script saw confirmed ({@code pushed ID to shared}) accepted,
-     *         and the runs of both runtimes
-     */
-    private static Ledger ledger(String name, String producerStdout, String idPrefix, Map<String, Integer> ran) {
-        Ledger ledger = new Ledger(name);
-        Matcher confirmed = Pattern.compile("(?m)^pushed (" + Pattern.quote(idPrefix) + "\\d+) to shared$")
-                .matcher(producerStdout);
-        while (confirmed.find()) {
-            ledger.accepted(confirmed.group(1));
-        }
-        ran.forEach(ledger::ran);
-        return ledger;
-    }
-
     private static Set<String> ids(String prefix) {
         return IntStream.rangeClosed(1, JOBS).mapToObj(i -> prefix + i).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    private static boolean alive(Run a, Run b) throws Exception {
-        if (!a.alive() || !b.alive()) {
-            throw new AssertionError("a runtime exited early" + both(a, b));
-        }
-        return true;
-    }
-
-    /** @return the end of both runtimes' outputs (their logs hold a line per job: the whole would be too long) */
-    private static String both(Run a, Run b) throws Exception {
-        return "\n--- runtime a ---\n" + tail(a.outputs()) + "\n--- runtime b ---\n" + tail(b.outputs());
-    }
-
-    private static String tail(String text) {
-        int keep = 6000;
-        return text.length() <= keep ? text : "..." + text.substring(text.length() - keep);
-    }
 }
