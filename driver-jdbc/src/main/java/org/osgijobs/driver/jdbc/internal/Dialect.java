@@ -127,4 +127,17 @@ interface Dialect {
 
     /** @return counts of the pipeline's rows: columns ready, delayed, taken; parameter: pipeline */
     String counts(String table);
+
+    /**
+     * @return the pipeline's waiting rows (not leased), the ready ones in claim order and then the delayed ones by due
+     *         time: columns job_id, name, priority, payload, headers, auto_ack, seconds until due (0 when ready);
+     *         parameters: pipeline, limit
+     */
+    String browse(String table);
+
+    /**
+     * @return deletes one waiting row (not leased) of the pipeline with that job id, the oldest, returning the same
+     *         columns as {@link #browse}; parameters: pipeline, job id
+     */
+    String removeWaiting(String table);
 }

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,6 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.osgijobs.api.JobsException;
 import org.osgijobs.api.Message;
 import org.osgijobs.api.State;
+import org.osgijobs.api.driver.Browsable;
 import org.osgijobs.api.driver.Custody;
 import org.osgijobs.api.driver.Driver;
 import org.osgijobs.api.driver.Job;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * <b>Locking.</b> One lock guards the in-memory state; under it the runtime's queue is only offered to, and no JDBC
  * call runs. JDBC runs on the claim thread and the writer's thread only.
  */
-final class JdbcDriver implements Driver, Writer.Listener {
+final class JdbcDriver implements Driver, Browsable, Writer.Listener {
     static final String NAME = "jdbc";
     private static final Logger LOG = LoggerFactory.getLogger(JdbcDriver.class);
     private static final long BACKOFF_MAX_MILLIS = 5_000;
@@ -288,6 +290,53 @@ final class JdbcDriver implements Driver, Writer.Listener {
             Thread.currentThread().interrupt();
         }
         onStop.accept(this);
+    }
+
+    @Override
+    public List<Message> waiting(int limit) {
+        try (Connection c = db.connection(); PreparedStatement ps = c.prepareStatement(db.dialect().browse(db.table()))) {
+            ps.setString(1, name);
+            ps.setInt(2, limit);
+            List<Message> jobs = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(waitingJob(rs));
+                }
+            }
+            c.commit();
+            return jobs;
+        } catch (SQLException e) {
+            throw db.error("cannot list the jobs of pipeline '" + name + "'", e);
+        }
+    }
+
+    @Override
+    public Optional<Message> remove(String id) {
+        try (Connection c = db.connection();
+                PreparedStatement ps = c.prepareStatement(db.dialect().removeWaiting(db.table()))) {
+            ps.setString(1, name);
+            ps.setString(2, id);
+            Optional<Message> removed;
+            try (ResultSet rs = ps.executeQuery()) {
+                removed = rs.next() ? Optional.of(waitingJob(rs)) : Optional.empty();
+            }
+            c.commit();
+            return removed;
+        } catch (SQLException e) {
+            throw db.error("cannot remove job " + id + " from pipeline '" + name + "'", e);
+        }
+    }
+
+    /** @return the row of {@link Dialect#browse} or {@link Dialect#removeWaiting} as a job */
+    private Message waitingJob(ResultSet rs) throws SQLException {
+        Map<String, List<String>> headers;
+        try {
+            headers = HeadersJson.read(rs.getString(5));
+        } catch (RuntimeException e) {
+            headers = Map.of(); // a row written by hand with broken headers is still listed
+        }
+        return Message.builder(rs.getString(2)).id(rs.getString(1)).pipeline(name).priority(rs.getLong(3))
+                .payload(rs.getBytes(4)).headers(headers).autoAck(rs.getBoolean(6)).delay(rs.getInt(7)).build();
     }
 
     @Override

@@ -265,4 +265,22 @@ final class MariaDbDialect implements Dialect {
         }
         return String.join(", ", marks);
     }
+
+    /** Seconds until a row is due, 0 when it is. */
+    private static final String DELAY = "GREATEST(0, CEIL(TIMESTAMPDIFF(MICROSECOND, " + NOW + ", run_at) / 1000000))";
+
+    @Override
+    public String browse(String table) {
+        return "SELECT job_id, name, priority, payload, headers, auto_ack, " + DELAY + " FROM " + table
+                + " WHERE pipeline = ? AND " + READY + " ORDER BY run_at > " + NOW + ", CASE WHEN run_at > " + NOW
+                + " THEN run_at END, priority, run_at, id LIMIT ?";
+    }
+
+    @Override
+    public String removeWaiting(String table) {
+        // MariaDB's single-table DELETE takes ORDER BY, LIMIT and RETURNING; SKIP LOCKED is not needed: a row being
+        // claimed is locked, and the claim's lease makes it not waiting once the claim commits
+        return "DELETE FROM " + table + " WHERE pipeline = ? AND job_id = ? AND " + READY + " ORDER BY id LIMIT 1"
+                + " RETURNING job_id, name, priority, payload, headers, auto_ack, " + DELAY;
+    }
 }

@@ -233,4 +233,21 @@ final class PostgresDialect implements Dialect {
                 + " count(*) FILTER (WHERE " + READY + " AND run_at > now()),"
                 + " count(*) FILTER (WHERE NOT " + READY + ") FROM " + table + " WHERE pipeline = ?";
     }
+
+    /** Seconds until a row is due, 0 when it is. */
+    private static final String DELAY = "GREATEST(0, CEIL(EXTRACT(EPOCH FROM (run_at - now()))))::int";
+
+    @Override
+    public String browse(String table) {
+        return "SELECT job_id, name, priority, payload, headers, auto_ack, " + DELAY + " FROM " + table
+                + " WHERE pipeline = ? AND " + READY + " ORDER BY run_at > now(), CASE WHEN run_at > now() THEN run_at"
+                + " END, priority, run_at, id LIMIT ?";
+    }
+
+    @Override
+    public String removeWaiting(String table) {
+        return "DELETE FROM " + table + " WHERE id = (SELECT id FROM " + table + " WHERE pipeline = ? AND job_id = ?"
+                + " AND " + READY + " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING job_id, name, priority,"
+                + " payload, headers, auto_ack, " + DELAY;
+    }
 }

@@ -42,8 +42,12 @@ abstract class JdbcFixture {
     final List<JdbcConstructor> runtimes = new ArrayList<>();
     String pipeline;
 
+    /** The database of the running test class: PostgreSQL, or MariaDB for the classes that {@link #useMariaDb}. */
+    static boolean mariaDb;
+
     @BeforeClass
     public static void createSchema() throws SQLException {
+        mariaDb = false;
         PostgresServer.assumeReachable();
         schema = PostgresServer.uniqueSchema();
         try (Connection c = PostgresServer.connect()) {
@@ -53,10 +57,31 @@ abstract class JdbcFixture {
 
     @AfterClass
     public static void dropSchema() throws SQLException {
+        if (mariaDb) {
+            if (schema != null) {
+                try (Connection c = MariaDbServer.connect("test"); java.sql.Statement s = c.createStatement()) {
+                    s.execute("DROP DATABASE IF EXISTS " + schema);
+                }
+            }
+            return;
+        }
         if (schema != null && PostgresServer.reachable()) {
             try (Connection c = PostgresServer.connect()) {
                 PostgresServer.dropSchema(c, schema);
             }
+        }
+    }
+
+    /**
+     * Makes the running test class use the real MariaDB, in a database of its own: a MariaDB test class hides
+     * {@link #createSchema()} with a {@code @BeforeClass} method calling this ({@link #dropSchema()} then drops it).
+     */
+    static void useMariaDb() throws SQLException {
+        MariaDbServer.assumeReachable();
+        mariaDb = true;
+        schema = PostgresServer.uniqueSchema();
+        try (Connection c = MariaDbServer.connect("test"); java.sql.Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + schema);
         }
     }
 
@@ -74,7 +99,7 @@ abstract class JdbcFixture {
     Map<String, Object> connection(String... settings) {
         Map<String, Object> map = new HashMap<>();
         map.put("url", url());
-        map.put("user", PostgresServer.USER);
+        map.put("user", mariaDb ? MariaDbServer.USER : PostgresServer.USER);
         for (int i = 0; i < settings.length; i += 2) {
             map.put(settings[i], settings[i + 1]);
         }
@@ -88,29 +113,30 @@ abstract class JdbcFixture {
         return constructor;
     }
 
-    /** @return the URL of the test's schema (another database's fixture overrides these three) */
+    /** @return the URL of the test's schema (or MariaDB database) */
     String url() {
-        return PostgresServer.urlFor(schema);
+        return mariaDb ? MariaDbServer.url(schema) : PostgresServer.urlFor(schema);
     }
 
     /** @return the JDBC driver's factory, as the framework would have it */
     org.osgi.service.jdbc.DataSourceFactory factory() {
-        return new PGDataSourceFactory();
+        return mariaDb ? MariaDbServer.factory() : new PGDataSourceFactory();
     }
 
     /** @return a connection to the test database with the rights to look at any table, auto-commit */
     Connection connect() throws SQLException {
-        return PostgresServer.connect();
+        return mariaDb ? MariaDbServer.connect(schema) : PostgresServer.connect();
     }
 
     /** @return a connection, auto-commit, whose unqualified table names are the test schema's */
     Connection connectInSchema() throws SQLException {
-        return java.sql.DriverManager.getConnection(url(), PostgresServer.USER, "");
+        return mariaDb ? MariaDbServer.connect(schema)
+                : java.sql.DriverManager.getConnection(url(), PostgresServer.USER, "");
     }
 
     /** @return the SQL of the test's database */
     Dialect dialect() {
-        return new PostgresDialect();
+        return mariaDb ? new MariaDbDialect() : new PostgresDialect();
     }
 
     Pipeline pipeline(String... options) {

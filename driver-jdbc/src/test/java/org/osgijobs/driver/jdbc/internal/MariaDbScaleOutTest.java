@@ -1,14 +1,10 @@
 package org.osgijobs.driver.jdbc.internal;
 
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Map;
 
-import org.junit.AfterClass;
+import org.junit.Assume;
 import org.junit.BeforeClass;
-import org.osgi.service.jdbc.DataSourceFactory;
-import org.osgijobs.testing.PostgresServer;
+import org.junit.Test;
 
 /**
  * {@link JdbcScaleOutTest}'s tests on the real MariaDB, in a database of its own: two runtimes share 2,000 jobs, and a
@@ -16,54 +12,15 @@ import org.osgijobs.testing.PostgresServer;
  */
 public class MariaDbScaleOutTest extends JdbcScaleOutTest {
 
-    /** Skipped on MariaDB, which has no push signals: its pipelines poll. */
-    @Override
-    @org.junit.Test
-    public void aPushIntoOneRuntimeWakesTheOtherWithoutWaitingForItsPoll() {
-        org.junit.Assume.assumeTrue("MariaDB has no push signals: its pipelines poll", false);
-    }
-
-
     @BeforeClass
     public static void createSchema() throws SQLException {
-        MariaDbServer.assumeReachable();
-        schema = PostgresServer.uniqueSchema();
-        try (Connection c = MariaDbServer.connect("test"); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + schema);
-        }
+        useMariaDb();
     }
 
-    @AfterClass
-    public static void dropSchema() throws SQLException {
-        if (schema != null) {
-            try (Connection c = MariaDbServer.connect("test"); Statement s = c.createStatement()) {
-                s.execute("DROP DATABASE IF EXISTS " + schema);
-            }
-        }
-    }
-
+    /** Skipped on MariaDB, which has no push signals: its pipelines poll. */
     @Override
-    Map<String, Object> connection(String... settings) {
-        Map<String, Object> map = super.connection(settings);
-        map.putIfAbsent("user", MariaDbServer.USER);
-        if (PostgresServer.USER.equals(map.get("user"))) {
-            map.put("user", MariaDbServer.USER);
-        }
-        return map;
-    }
-
-    @Override
-    String url() {
-        return MariaDbServer.url(schema);
-    }
-
-    @Override
-    DataSourceFactory factory() {
-        return MariaDbServer.factory();
-    }
-
-    @Override
-    Connection connect() throws SQLException {
-        return MariaDbServer.connect(schema);
+    @Test
+    public void aPushIntoOneRuntimeWakesTheOtherWithoutWaitingForItsPoll() {
+        Assume.assumeTrue("MariaDB has no push signals: its pipelines poll", false);
     }
 }

@@ -1,0 +1,14 @@
+package org.osgijobs.driver.jdbc.internal;
+
+import java.sql.SQLException;
+
+import org.junit.BeforeClass;
+
+/** {@link JdbcBrowseTest}'s tests on the real MariaDB, in a database of its own. */
+public class MariaDbBrowseTest extends JdbcBrowseTest {
+
+    @BeforeClass
+    public static void createSchema() throws SQLException {
+        useMariaDb();
+    }
+}
