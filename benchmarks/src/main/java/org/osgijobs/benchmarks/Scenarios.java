@@ -13,6 +13,9 @@ final class Scenarios {
     static List<Scenario> all() {
         return List.of(new MemoryThroughputScenario("memory-noop", 500_000, JobMix.UNIFORM),
                 new MemoryThroughputScenario("memory-mixed", 500_000, JobMix.MIXED),
+                LatencyScenario.atRate("memory-latency-10k", 10_000),
+                LatencyScenario.atRate("memory-latency-100k", 100_000),
+                LatencyScenario.atShareOfSaturation("memory-latency-50pct", 0.5),
                 new AmqpScenario(),
                 new NatsScenario(),
                 new KafkaScenario(),
@@ -24,7 +27,8 @@ final class Scenarios {
                 new LocalScenario(LocalFileBaseline.Sync.NONE, 100_000),
                 new JdbcScenario(),
                 new BeanstalkScenario(),
-                new HttpScenario());
+                new HttpScenario(),
+                new JobRunrScenario());
     }
 
     /**
