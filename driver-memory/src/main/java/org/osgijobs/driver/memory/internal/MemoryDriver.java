@@ -234,6 +234,11 @@ final class MemoryDriver implements Driver {
         }
     }
 
+    /** @return the pipeline this driver serves: every job it holds was pushed to it */
+    String pipeline() {
+        return name;
+    }
+
     /**
      * Puts a settled job back as a new one: it goes behind the jobs of its priority that are ready now.
      * Called from worker threads, so it never blocks on the runtime's queue.
@@ -253,8 +258,8 @@ final class MemoryDriver implements Driver {
             }
             handedOver.decrementAndGet();
             long now = System.nanoTime();
-            MemoryJob again = new MemoryJob(this, message, job.priority(), sequence.getAndIncrement(),
-                    now + delay * NANOS_PER_SECOND);
+            MemoryJob again = MemoryJob.of(this, message, job.priority(), sequence.getAndIncrement(),
+                    delay > 0 ? now + delay * NANOS_PER_SECOND : 0);
             if (delay > 0) {
                 addDelayed(again);
             } else {
@@ -281,7 +286,7 @@ final class MemoryDriver implements Driver {
         }
         long effective = message.priority() != 0 ? message.priority() : priority;
         long due = message.delay() > 0 ? System.nanoTime() + message.delay() * NANOS_PER_SECOND : 0;
-        MemoryJob job = new MemoryJob(this, message, effective, sequence.getAndIncrement(), due);
+        MemoryJob job = MemoryJob.of(this, message, effective, sequence.getAndIncrement(), due);
         if (due == 0 && consuming && !buffered && !stopped && reserveSlot() && offerDirectly(job)) {
             return DONE; // the hot path, without the lock
         }
@@ -482,7 +487,7 @@ final class MemoryDriver implements Driver {
                 handedOver.decrementAndGet();
             } else if (job instanceof MemoryJob orphan) {
                 // left by a stopped predecessor whose push raced its stop: nobody else holds it, so adopt it
-                addReady(new MemoryJob(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
+                addReady(MemoryJob.of(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
             } else {
                 if (foreign.isEmpty()) {
                     foreign = new ArrayList<>();
