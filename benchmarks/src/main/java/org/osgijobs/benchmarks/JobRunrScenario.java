@@ -19,7 +19,7 @@ final class JobRunrScenario implements Scenario {
     private static final String PIPELINE = "bench-peer";
     private static final String JOB = "bench.peer";
     private static final int WORKERS = 2;
-    private static final int DOCUMENTED_JOBS = 1_000;
+    private static final int DOCUMENTED_JOBS = 100;
     private static final long ROUND_TIMEOUT_SECONDS = 600;
 
     @Override
