@@ -48,7 +48,7 @@ final class MemoryDriver implements Driver {
     static final String OPTION_PREFETCH = "prefetch";
     static final int DEFAULT_PREFETCH = 100_000;
     static final String OPTION_MAX_JOBS = "max_jobs";
-    /** About 200 bytes a job beyond its payload: 20 MB for a full pipeline, within the distribution's heap. */
+    /** About 150 bytes a job beyond its payload (one MemoryJob, the id): 15 MB for a full pipeline. */
     static final int DEFAULT_MAX_JOBS = 100_000;
     /** Pushes that may wait at once for room in a full pipeline; beyond, a push fails at once. */
     static final int MAX_WAITING_PUSHES = 1_000;
