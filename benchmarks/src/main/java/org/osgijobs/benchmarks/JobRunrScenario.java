@@ -71,13 +71,17 @@ final class JobRunrScenario implements Scenario {
                     + " (org.jobrunr:jobrunr, InMemoryStorageProvider, on the runner's class path, not in the OSGi"
                     + " framework) at its default poll interval of %d s; at its smallest allowed, %d ms: %s jobs/s,"
                     + " p50 %s us, p99 %s us (memory pipeline %.0fx that); JobRunr's job carries the push time as"
-                    + " a long argument, the pipeline's a 100-byte payload; jobs/s of the rounds: runtime %s,"
-                    + " JobRunr default poll %s, smallest poll %s", jobs, WORKERS, JobRunrPeer.version(),
+                    + " a long argument, the pipeline's a 100-byte payload; JobRunr at its default poll interval: %.2f"
+                    + " jobs/s, p50 %s us, p99 %s us; jobs/s of the rounds: runtime %s, JobRunr default poll %s,"
+                    + " smallest poll %s", jobs, WORKERS, JobRunrPeer.version(),
                     JobRunrPeer.DEFAULT_POLL.toSeconds(), JobRunrPeer.SMALLEST_POLL.toMillis(),
                     Report.number(fast.jobsPerS()), Report.number(fast.p50Us()), Report.number(fast.p99Us()),
-                    memory.jobsPerS() / fast.jobsPerS(), Rounds.range(product), Rounds.range(atDefault),
-                    Rounds.range(atSmallest));
+                    memory.jobsPerS() / fast.jobsPerS(), slow.jobsPerS(), Report.number(slow.p50Us()),
+                    Report.number(slow.p99Us()), Rounds.range(product), finerRange(atDefault),
+                    finerRange(atSmallest));
             return Result.measured(name(), memory, slow, "", null, notes)
+                    // baseline_jobs_per_s is a whole number in the JSON: about 1-2 here
+                    .withExtra("peer_default_poll_jobs_per_s", slow.jobsPerS())
                     .withExtra("peer_smallest_poll_jobs_per_s", fast.jobsPerS())
                     .withExtra("peer_smallest_poll_ratio", memory.jobsPerS() / fast.jobsPerS())
                     .withExtra("peer_smallest_poll_p50_us", fast.p50Us())
@@ -95,6 +99,13 @@ final class JobRunrScenario implements Scenario {
         }
         long last = sink.awaitLast(ROUND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         return Measurement.of(jobs, last - start, sink.latencies());
+    }
+
+    /** @return min-max jobs/s with two decimals: a peer's rounds may run a few jobs a second */
+    private static String finerRange(List<Measurement> rounds) {
+        double min = rounds.stream().mapToDouble(Measurement::jobsPerS).min().orElse(Double.NaN);
+        double max = rounds.stream().mapToDouble(Measurement::jobsPerS).max().orElse(Double.NaN);
+        return String.format(Locale.ROOT, "%.2f-%.2f", min, max);
     }
 
     private static List<Measurement> concat(List<Measurement> a, List<Measurement> b) {
