@@ -86,7 +86,9 @@ class MemoryJob implements Job {
         this.payload = message.payload();
         this.priority = priority;
         this.sequence = sequence;
-        this.state = WAITING | (message.autoAck() ? AUTO_ACK : 0) | (message.priority() != 0 ? OWN_PRIORITY : 0);
+        // a plain write, not a volatile one (no fence per push): the job reaches other threads only through the
+        // driver's lock or the runtime's queue, which publish it safely
+        STATE.set(this, WAITING | (message.autoAck() ? AUTO_ACK : 0) | (message.priority() != 0 ? OWN_PRIORITY : 0));
     }
 
     boolean belongsTo(MemoryDriver owner) {
