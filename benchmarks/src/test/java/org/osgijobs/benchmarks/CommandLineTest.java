@@ -17,8 +17,9 @@ public class CommandLineTest {
         CommandLine command = CommandLine.parse(new String[0], TARGET);
 
         assertEquals(CommandLine.Action.RUN, command.action());
-        assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "nats", "kafka", "sqs", "memory-footprint",
-                "memory-workers", "local-always", "local-batch", "local-none", "jdbc", "beanstalk", "http"),
+        assertEquals(List.of("memory-noop", "memory-mixed", "memory-latency-10k", "memory-latency-100k",
+                "memory-latency-50pct", "amqp", "nats", "kafka", "sqs", "memory-footprint", "memory-workers",
+                "local-always", "local-batch", "local-none", "jdbc", "beanstalk", "http", "peer-jobrunr"),
                 command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());
