@@ -13,6 +13,9 @@ final class Scenarios {
     static List<Scenario> all() {
         return List.of(new MemoryThroughputScenario("memory-noop", 500_000, JobMix.UNIFORM),
                 new MemoryThroughputScenario("memory-mixed", 500_000, JobMix.MIXED),
+                LatencyScenario.atRate("memory-latency-10k", 10_000),
+                LatencyScenario.atRate("memory-latency-100k", 100_000),
+                LatencyScenario.atShareOfSaturation("memory-latency-50pct", 0.5),
                 new AmqpScenario(),
                 new NatsScenario(),
                 new KafkaScenario(),
@@ -30,7 +33,11 @@ final class Scenarios {
                 new PipelinesScenario("memory", 100),
                 new PipelinesScenario("amqp", 1),
                 new PipelinesScenario("amqp", 10),
-                new PipelinesScenario("amqp", 100));
+                new PipelinesScenario("amqp", 100),
+                new JobRunrScenario(),
+                new ColdStartScenario(ColdStartScenario.Kind.FIRST),
+                new ColdStartScenario(ColdStartScenario.Kind.LATER),
+                new ColdStartScenario(ColdStartScenario.Kind.LATER_CDS));
     }
 
     /**

@@ -52,6 +52,37 @@ public class BenchmarksIT {
     }
 
     @Test
+    public void latencyScenariosRunAtTheirRatesWithTheirTails() throws Exception {
+        try (Progress progress = new Progress(System.err, false)) {
+            List<Scenario> latency = Scenarios.select(List.of("memory-latency"));
+            assertEquals(List.of("memory-latency-10k", "memory-latency-100k", "memory-latency-50pct"),
+                    latency.stream().map(Scenario::name).toList());
+            for (Scenario scenario : latency) {
+                Result result = scenario.run(settings, progress);
+                assertEquals(result.notes(), "ok", result.status());
+                assertNotNull(result.product().p99Us());
+                assertNotNull(result.baseline().p99Us());
+                assertTrue(result.extras().get("max_us") >= result.extras().get("p999_us"));
+                assertTrue(result.extras().containsKey("baseline_p999_us"));
+                assertTrue(result.extras().get("rate_per_s") > 0);
+                assertNotNull("a latency target is judged", result.targetMet());
+            }
+        }
+    }
+
+    @Test
+    public void jobRunrPeerRunsBesideTheMemoryPipeline() throws Exception {
+        try (Progress progress = new Progress(System.err, false)) {
+            Result result = Scenarios.select(List.of("peer-jobrunr")).get(0).run(settings, progress);
+
+            assertEquals(result.notes(), "ok", result.status());
+            assertTrue(result.product().jobsPerS() > 0);
+            assertTrue("JobRunr at its default poll interval", result.baseline().jobsPerS() > 0);
+            assertTrue("JobRunr at its smallest poll interval", result.extras().get("peer_smallest_poll_jobs_per_s") > 0);
+        }
+    }
+
+    @Test
     public void localScenariosRunOnTheRealBundles() throws Exception {
         try (Progress progress = new Progress(System.err, false)) {
             List<Scenario> local = Scenarios.select(List.of("local"));

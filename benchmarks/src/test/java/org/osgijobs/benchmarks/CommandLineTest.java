@@ -17,10 +17,11 @@ public class CommandLineTest {
         CommandLine command = CommandLine.parse(new String[0], TARGET);
 
         assertEquals(CommandLine.Action.RUN, command.action());
-        assertEquals(List.of("memory-noop", "memory-mixed", "amqp", "nats", "kafka", "sqs", "memory-footprint",
-                "memory-workers", "local-always", "local-batch", "local-none", "jdbc", "beanstalk", "http",
-                "pipelines-memory-1", "pipelines-memory-10", "pipelines-memory-100", "pipelines-amqp-1",
-                "pipelines-amqp-10", "pipelines-amqp-100"),
+        assertEquals(List.of("memory-noop", "memory-mixed", "memory-latency-10k", "memory-latency-100k",
+                "memory-latency-50pct", "amqp", "nats", "kafka", "sqs", "memory-footprint", "memory-workers",
+                "local-always", "local-batch", "local-none", "jdbc", "beanstalk", "http", "pipelines-memory-1",
+                "pipelines-memory-10", "pipelines-memory-100", "pipelines-amqp-1", "pipelines-amqp-10",
+                "pipelines-amqp-100", "peer-jobrunr", "cold-start-first", "cold-start-later", "cold-start-cds"),
                 command.scenarios().stream().map(Scenario::name).toList());
         assertEquals(5, command.settings().rounds());
         assertEquals(2, command.settings().warmups());

@@ -50,7 +50,7 @@ final class MemoryDriver implements Driver, Browsable {
     static final String OPTION_PREFETCH = "prefetch";
     static final int DEFAULT_PREFETCH = 100_000;
     static final String OPTION_MAX_JOBS = "max_jobs";
-    /** About 200 bytes a job beyond its payload: 20 MB for a full pipeline, within the distribution's heap. */
+    /** About 150 bytes a job beyond its payload (one MemoryJob, the id): 15 MB for a full pipeline. */
     static final int DEFAULT_MAX_JOBS = 100_000;
     /** Pushes that may wait at once for room in a full pipeline; beyond, a push fails at once. */
     static final int MAX_WAITING_PUSHES = 1_000;
@@ -282,6 +282,11 @@ final class MemoryDriver implements Driver, Browsable {
         }
     }
 
+    /** @return the pipeline this driver serves: every job it holds was pushed to it */
+    String pipeline() {
+        return name;
+    }
+
     /**
      * Puts a settled job back as a new one: it goes behind the jobs of its priority that are ready now.
      * Called from worker threads, so it never blocks on the runtime's queue.
@@ -301,8 +306,8 @@ final class MemoryDriver implements Driver, Browsable {
             }
             handedOver.decrementAndGet();
             long now = System.nanoTime();
-            MemoryJob again = new MemoryJob(this, message, job.priority(), sequence.getAndIncrement(),
-                    now + delay * NANOS_PER_SECOND);
+            MemoryJob again = MemoryJob.of(this, message, job.priority(), sequence.getAndIncrement(),
+                    delay > 0 ? now + delay * NANOS_PER_SECOND : 0);
             if (delay > 0) {
                 addDelayed(again);
             } else {
@@ -329,7 +334,7 @@ final class MemoryDriver implements Driver, Browsable {
         }
         long effective = message.priority() != 0 ? message.priority() : priority;
         long due = message.delay() > 0 ? System.nanoTime() + message.delay() * NANOS_PER_SECOND : 0;
-        MemoryJob job = new MemoryJob(this, message, effective, sequence.getAndIncrement(), due);
+        MemoryJob job = MemoryJob.of(this, message, effective, sequence.getAndIncrement(), due);
         if (due == 0 && consuming && !buffered && !stopped && reserveSlot() && offerDirectly(job)) {
             return DONE; // the hot path, without the lock
         }
@@ -530,7 +535,7 @@ final class MemoryDriver implements Driver, Browsable {
                 handedOver.decrementAndGet();
             } else if (job instanceof MemoryJob orphan) {
                 // left by a stopped predecessor whose push raced its stop: nobody else holds it, so adopt it
-                addReady(new MemoryJob(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
+                addReady(MemoryJob.of(this, orphan.message(), orphan.priority(), sequence.getAndIncrement(), 0));
             } else {
                 if (foreign.isEmpty()) {
                     foreign = new ArrayList<>();

@@ -145,7 +145,7 @@ public class MemoryDriverStopTest extends DriverTestSupport {
         MemoryDriver first = running(queue);
         first.stop();
         // a push that raced the stop: its job reached the queue after the stop had withdrawn the others
-        queue.insert(new MemoryJob(first, msg("orphan"), 10, 0, 0));
+        queue.insert(MemoryJob.of(first, msg("orphan"), 10, 0, 0));
         assertEquals(1, queue.size());
 
         MemoryDriver second = running(queue);

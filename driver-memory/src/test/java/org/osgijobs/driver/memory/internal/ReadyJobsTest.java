@@ -102,7 +102,7 @@ public class ReadyJobsTest {
 
     private static MemoryJob job(String id, long priority, long sequence) {
         Message message = Message.builder("work").id(id).pipeline("p").build();
-        return new MemoryJob(null, message, priority, sequence, 0);
+        return MemoryJob.of(null, message, priority, sequence, 0);
     }
 
     private static List<String> ids(List<MemoryJob> jobs) {
