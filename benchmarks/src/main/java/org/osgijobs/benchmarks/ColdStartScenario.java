@@ -71,18 +71,19 @@ final class ColdStartScenario implements Scenario {
         Path home = settings.targetDir().resolve("cold-start").resolve(name());
         copy(built, home);
         List<Long> millis = new ArrayList<>();
+        if (kind != Kind.FIRST) {
+            progress.phase("a first start, which writes data/ and the class data sharing archive");
+            deleteTree(home.resolve("data"));
+            start(home, kind == Kind.LATER_CDS);
+        }
         int starts = settings.warmups() + settings.rounds();
         for (int i = 0; i < starts; i++) {
             progress.phase("start " + (i + 1) + " of " + starts);
-            if (kind == Kind.FIRST || i == 0) {
+            if (kind == Kind.FIRST) {
                 deleteTree(home.resolve("data"));
             }
-            if (kind != Kind.FIRST && i == 0) {
-                start(home, kind == Kind.LATER_CDS); // the first start of the copy writes data/ (and the archive)
-                continue;
-            }
             long ms = start(home, kind == Kind.LATER_CDS);
-            if (i >= settings.warmups() || kind == Kind.FIRST && settings.warmups() == 0) {
+            if (i >= settings.warmups()) {
                 millis.add(ms);
             }
         }

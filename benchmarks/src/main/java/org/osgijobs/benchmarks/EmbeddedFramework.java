@@ -33,9 +33,8 @@ final class EmbeddedFramework implements AutoCloseable {
     private static final List<String> RUNTIME = List.of("org.osgi.util.function", "org.osgi.util.promise",
             "org.osgi.service.component", "org.apache.felix.configadmin", "org.apache.felix.scr");
     private static final String CORE = "jobs-core";
-    private static final String SYSTEM_PACKAGES = String.join(",",
-            "org.osgijobs.api;version=1.0.0", "org.osgijobs.api.driver;version=1.0.0",
-            "org.osgijobs.api.handler;version=1.0.0", "org.osgijobs.api.monitor;version=1.0.0",
+    /** jobs-api's packages as its jar exports them (their versions follow the API), and slf4j's. */
+    private static final String SYSTEM_PACKAGES = apiExports() + "," + String.join(",",
             "org.slf4j;version=1.7.36", "org.slf4j.spi;version=1.7.36",
             "org.slf4j.helpers;version=1.7.36", "org.slf4j.event;version=1.7.36");
     private static final long WAIT_SECONDS = 30;
@@ -193,5 +192,21 @@ final class EmbeddedFramework implements AutoCloseable {
     private static void stop(Framework framework) throws Exception {
         framework.stop();
         framework.waitForStop(TimeUnit.SECONDS.toMillis(WAIT_SECONDS));
+    }
+
+    /** @return the Export-Package header of the jobs-api jar on the runner's class path */
+    private static String apiExports() {
+        try {
+            java.net.URL jar = Jobs.class.getProtectionDomain().getCodeSource().getLocation();
+            try (java.util.jar.JarFile file = new java.util.jar.JarFile(new java.io.File(jar.toURI()))) {
+                String exports = file.getManifest().getMainAttributes().getValue("Export-Package");
+                if (exports == null) {
+                    throw new IllegalStateException(jar + " exports no package");
+                }
+                return exports;
+            }
+        } catch (java.io.IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot read jobs-api's exports from the class path: " + e, e);
+        }
     }
 }
