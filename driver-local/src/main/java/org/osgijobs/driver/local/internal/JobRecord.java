@@ -38,7 +38,10 @@ record JobRecord(long sequence, Message message, long priority, long dueMillis) 
     }
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + message.payloadSize());
+        // sized for the usual record (ASCII strings, few headers), so that the buffer is not copied as it grows
+        int estimate = 64 + message.payloadSize() + message.id().length() + message.name().length()
+                + message.pipeline().length() + 64 * message.headers().size();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(estimate);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeLong(priority);

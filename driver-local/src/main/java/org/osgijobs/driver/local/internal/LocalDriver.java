@@ -242,7 +242,8 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     boolean allCommitted() {
         lock.lock();
         try {
-            return takenSinceCommit.isEmpty() && settledUncommitted.get() == 0 && !store.hasUnsavedChanges();
+            return takenSinceCommit.isEmpty() && settledUncommitted.get() == 0 && !store.hasPendingChanges()
+                    && !store.hasUnsavedChanges();
         } finally {
             lock.unlock();
         }
@@ -292,14 +293,14 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
             long sequence = job.record().sequence();
             takenSinceCommit.remove(sequence); // settled before its mark was written: the mark is not needed
             if (settlement.kind() == Settlement.Kind.ACK || settlement.kind() == Settlement.Kind.REJECT) {
-                store.remove(sequence);
+                store.settle(sequence);
             } else {
                 // a requeue (or a kind this driver does not know, which loses nothing): stored again as a new job
                 // behind the ready ones, in the same commit as the removal of the old one
                 JobRecord again = newRecord(job.record().message().toBuilder().headers(
                         settlement.kind() == Settlement.Kind.REQUEUE ? settlement.headers() : job.headers()).build(),
                         job.priority(), settlement.delay());
-                store.remove(sequence);
+                store.settle(sequence);
                 store.put(again);
                 index.add(again, System.currentTimeMillis());
                 scheduleWakeup();
@@ -320,24 +321,30 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
 
     @Override
     public int beforeCommit() {
-        if (!takenSinceCommit.isEmpty()) {
-            // under the lock, so that no settlement removes a job between our check and its mark
-            lock.lock();
-            try {
-                for (java.util.Iterator<Long> it = takenSinceCommit.iterator(); it.hasNext();) {
-                    long sequence = it.next();
-                    it.remove();
-                    if (failure == null) {
-                        store.markTaken(sequence); // also after a stop: a job still running then counts its attempt
-                    }
+        // under the lock, so that no settlement removes a job between our check and its mark, and the token counts
+        // exactly the settlements that this commit writes
+        lock.lock();
+        try {
+            for (java.util.Iterator<Long> it = takenSinceCommit.iterator(); it.hasNext();) {
+                long sequence = it.next();
+                it.remove();
+                if (failure == null) {
+                    store.markTaken(sequence); // also after a stop: a job still running then counts its attempt
                 }
-            } catch (RuntimeException e) {
-                LOG.debug("pipeline '{}': could not mark running jobs: {}", name, e.getMessage());
-            } finally {
-                lock.unlock();
             }
+            if (failure == null) {
+                // one batch put and one bit set per touched batch: in-memory map operations, once per commit
+                store.apply();
+            }
+            return settledUncommitted.getAndSet(0);
+        } catch (JobsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // MVStore closes itself when a write fails; the commit thread fails the pipeline with this
+            throw StoreErrors.onWrite("file " + store.file() + ": ", e);
+        } finally {
+            lock.unlock();
         }
-        return settledUncommitted.getAndSet(0);
     }
 
     @Override
@@ -621,6 +628,16 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     private JobsException closeStore() {
         try {
             if (!store.isClosed()) {
+                lock.lock();
+                try {
+                    if (failure == null) {
+                        store.apply(); // what came after the commit thread's last commit (a push racing the stop)
+                    }
+                } catch (RuntimeException e) {
+                    throw StoreErrors.onWrite("file " + store.file() + ": ", e);
+                } finally {
+                    lock.unlock();
+                }
                 store.commit(true);
             }
             return null;
