@@ -46,6 +46,8 @@ final class JobStore implements AutoCloseable {
      */
     static final int JOB_MAPS = 4;
     static final String JOBS = "jobs.";
+    /** The map of layout 1, so that such a file is named for what it is. */
+    private static final String LAYOUT_1_JOBS = "jobs";
     static final String SETTLED = "settled";
     static final String TAKEN = "taken";
     /**
@@ -169,7 +171,7 @@ final class JobStore implements AutoCloseable {
             store.setStoreVersion(LAYOUT);
             return;
         }
-        if (!maps.stream().allMatch(JobStore::isOurs)) {
+        if (!maps.stream().allMatch(map -> isOurs(map) || map.equals(LAYOUT_1_JOBS))) {
             throw new JobsException(JobsException.Kind.BAD_INPUT, prefix + "is an MVStore file but not a job store "
                     + "(it holds " + maps + "); name another file");
         }

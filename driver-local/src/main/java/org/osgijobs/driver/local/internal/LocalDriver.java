@@ -57,8 +57,10 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     private final AtomicInteger settledUncommitted = new AtomicInteger();
     // jobs a worker took and has not settled
     private final AtomicInteger atWorkers = new AtomicInteger();
-    // jobs taken since the last commit, whose mark the commit thread writes (unless they were settled meanwhile)
-    private final java.util.Set<Long> takenSinceCommit = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // jobs taken since the last commit, whose mark the commit thread writes unless they were settled meanwhile (a
+    // queue rather than a set: a take is one lock-free append, and a settlement need not find and remove its job)
+    private final java.util.concurrent.ConcurrentLinkedQueue<LocalJob> takenSinceCommit =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     // guarded by lock
@@ -271,7 +273,7 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
      */
     void jobTaken(LocalJob job) {
         atWorkers.incrementAndGet();
-        takenSinceCommit.add(job.record().sequence());
+        takenSinceCommit.add(job);
         commits.commitSoon();
     }
 
@@ -286,12 +288,13 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
                 atWorkers.decrementAndGet();
             }
             if (!job.belongsTo(this) || stopped || failure != null) {
-                // the file still holds the job and the next driver of it runs the job again
+                // the file still holds the job and the next driver of it runs the job again, its attempt counted:
+                // its taken mark is still written if the last commit has not written it yet
+                job.settledOutsideTheFile();
                 return Custody.BROKER;
             }
             outstanding--;
             long sequence = job.record().sequence();
-            takenSinceCommit.remove(sequence); // settled before its mark was written: the mark is not needed
             if (settlement.kind() == Settlement.Kind.ACK || settlement.kind() == Settlement.Kind.REJECT) {
                 store.settle(sequence);
             } else {
@@ -325,11 +328,12 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
         // exactly the settlements that this commit writes
         lock.lock();
         try {
-            for (java.util.Iterator<Long> it = takenSinceCommit.iterator(); it.hasNext();) {
-                long sequence = it.next();
-                it.remove();
-                if (failure == null) {
-                    store.markTaken(sequence); // also after a stop: a job still running then counts its attempt
+            LocalJob job;
+            while ((job = takenSinceCommit.poll()) != null) {
+                // a job settled before this commit needs no mark (its settlement happened under this lock)
+                if (failure == null && (job.isTaken() || job.isSettledOutsideTheFile())) {
+                    // also after a stop: a job still running then counts its attempt
+                    store.markTaken(job.record().sequence());
                 }
             }
             if (failure == null) {
