@@ -128,6 +128,10 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
                 return waitForRoom(message);
             }
             store(message);
+            // asked under the lock: a stop that comes next (it takes the lock first) then finds this push waiting
+            // for its commit and writes it. Asked after the lock, the push could fail as "stopped" while the stop
+            // wrote its job all the same, and the runtime's retry on the next driver ran the job twice.
+            return commits.flush();
         } catch (JobsException e) {
             return CompletableFuture.failedStage(e); // full: the pipeline's bound, not a failure of its file
         } catch (RuntimeException e) {
@@ -135,7 +139,6 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
         } finally {
             lock.unlock();
         }
-        return commits.flush();
     }
 
     @Override
