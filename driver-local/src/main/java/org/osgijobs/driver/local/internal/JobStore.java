@@ -63,6 +63,9 @@ final class JobStore implements AutoCloseable {
      */
     static final int RETENTION_MILLIS = 1000;
 
+    /** The value of a spacer entry, see {@link #apply()}; a batch is never empty. */
+    private static final byte[] SPACER = new byte[0];
+
     private static final Logger LOG = LoggerFactory.getLogger(JobStore.class);
 
     private final Path file;
@@ -232,8 +235,19 @@ final class JobStore implements AutoCloseable {
     /** Reads one map's batches into {@code records} and {@link #batches}, counting into {@code counts}. */
     private void recover(int map, List<JobRecord> records, int[] counts) {
         MVMap<Long, byte[]> jobs = this.jobs.get(map);
+        StoredBatch previous = null; // the batch before the entry at hand, if it was kept and has no spacer yet
         for (Map.Entry<Long, byte[]> entry : jobs.entrySet()) {
             long key = entry.getKey();
+            if (entry.getValue().length == 0) {
+                if (previous != null) {
+                    previous.spacer(key);
+                } else {
+                    jobs.remove(key); // the spacer of a batch that is gone
+                }
+                previous = null;
+                continue;
+            }
+            previous = null;
             JobBatch batch;
             try {
                 batch = JobBatch.read(key, entry.getValue());
@@ -288,7 +302,8 @@ final class JobStore implements AutoCloseable {
                 }
                 jobs.put(key, JobBatch.of(sequences, rewritten, batch.count()).bytes());
             }
-            batches.put(key, new StoredBatch(key, map, distances, done, open));
+            previous = new StoredBatch(key, map, distances, done, open);
+            batches.put(key, previous);
             live += open;
         }
     }
@@ -382,13 +397,22 @@ final class JobStore implements AutoCloseable {
             int map = nextMap();
             jobs.get(map).put(batch.key(), batch.bytes());
             lastKeys[map] = batch.key();
-            batches.put(batch.key(), new StoredBatch(batch.key(), map, pending.distances(), new BitSet(),
-                    batch.count()));
+            StoredBatch stored = new StoredBatch(batch.key(), map, pending.distances(), new BitSet(), batch.count());
+            // a tiny entry after the batch, so that the next batch put into this map goes into the spacer's leaf
+            // rather than the batch's (which MVStore would copy, split and so write a second time); its key is a
+            // sequence no job gets
+            long spacer = nextSequence();
+            jobs.get(map).put(spacer, SPACER);
+            stored.spacer(spacer);
+            batches.put(batch.key(), stored);
         }
         pending.clear();
         for (StoredBatch one : changed) {
             if (one.open() == 0) {
                 jobs.get(one.map()).remove(one.key());
+                if (one.spacer() != 0) {
+                    jobs.get(one.map()).remove(one.spacer());
+                }
                 settled.remove(one.key());
                 batches.remove(one.key());
             } else {

@@ -14,6 +14,7 @@ final class StoredBatch {
     private final int[] distances;
     private final BitSet settled;
     private int open;
+    private long spacer; // the key of the empty entry after the batch in its map, 0 when it has none
     private boolean changed;
 
     /**
@@ -36,6 +37,14 @@ final class StoredBatch {
 
     int map() {
         return map;
+    }
+
+    long spacer() {
+        return spacer;
+    }
+
+    void spacer(long key) {
+        spacer = key;
     }
 
     int open() {
