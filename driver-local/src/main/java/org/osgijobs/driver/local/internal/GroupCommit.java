@@ -71,8 +71,11 @@ final class GroupCommit {
 
     /** Asks for a commit soon, without waiting for it (settlements). */
     synchronized void commitSoon() {
-        wanted = true;
-        notifyAll();
+        if (!wanted) {
+            // once is enough: waking the thread again would cut short the moment it gathers changes for
+            wanted = true;
+            notifyAll();
+        }
     }
 
     /** Commits what is pending, then ends the thread; waits for it up to the given time. */

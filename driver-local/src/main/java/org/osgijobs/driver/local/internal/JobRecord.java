@@ -1,11 +1,9 @@
 package org.osgijobs.driver.local.internal;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,32 +36,50 @@ record JobRecord(long sequence, Message message, long priority, long dueMillis) 
     }
 
     byte[] toBytes() {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + message.payloadSize());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeByte(FORMAT);
-            out.writeLong(priority);
-            out.writeLong(dueMillis);
-            out.writeLong(message.priority());
-            out.writeBoolean(message.autoAck());
-            writeString(out, message.id());
-            writeString(out, message.name());
-            writeString(out, message.pipeline());
-            Map<String, List<String>> headers = message.headers();
-            out.writeInt(headers.size());
-            for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-                writeString(out, header.getKey());
-                out.writeInt(header.getValue().size());
-                for (String value : header.getValue()) {
-                    writeString(out, value);
-                }
+        // the exact size first, so that the record is written into its final array once
+        byte[] id = utf8(message.id());
+        byte[] name = utf8(message.name());
+        byte[] pipeline = utf8(message.pipeline());
+        Map<String, List<String>> headers = message.headers();
+        List<byte[]> headerBytes = new ArrayList<>(headers.size() * 2);
+        int size = 1 + 8 + 8 + 8 + 1 + 4 + id.length + 4 + name.length + 4 + pipeline.length + 4;
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            byte[] key = utf8(header.getKey());
+            headerBytes.add(key);
+            size += 4 + key.length + 4;
+            for (String value : header.getValue()) {
+                byte[] bytes = utf8(value);
+                headerBytes.add(bytes);
+                size += 4 + bytes.length;
             }
-            byte[] payload = message.payload();
-            out.writeInt(payload.length);
-            out.write(payload);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
         }
-        return bytes.toByteArray();
+        byte[] payload = message.payload();
+        size += 4 + payload.length;
+        ByteBuffer out = ByteBuffer.allocate(size); // big-endian, as DataOutputStream wrote (and fromBytes reads)
+        out.put(FORMAT).putLong(priority).putLong(dueMillis).putLong(message.priority())
+                .put((byte) (message.autoAck() ? 1 : 0));
+        putBytes(out, id);
+        putBytes(out, name);
+        putBytes(out, pipeline);
+        out.putInt(headers.size());
+        int next = 0;
+        for (Map.Entry<String, List<String>> header : headers.entrySet()) {
+            putBytes(out, headerBytes.get(next++));
+            out.putInt(header.getValue().size());
+            for (int v = 0; v < header.getValue().size(); v++) {
+                putBytes(out, headerBytes.get(next++));
+            }
+        }
+        putBytes(out, payload);
+        return out.array();
+    }
+
+    private static byte[] utf8(String value) {
+        return value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void putBytes(ByteBuffer out, byte[] bytes) {
+        out.putInt(bytes.length).put(bytes);
     }
 
     /**
@@ -101,12 +117,6 @@ record JobRecord(long sequence, Message message, long priority, long dueMillis) 
         } catch (RuntimeException e) {
             throw new IOException("malformed record: " + e.getMessage(), e);
         }
-    }
-
-    private static void writeString(DataOutputStream out, String value) throws IOException {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
-        out.writeInt(utf8.length);
-        out.write(utf8);
     }
 
     private static String readString(DataInputStream in) throws IOException {

@@ -57,8 +57,10 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     private final AtomicInteger settledUncommitted = new AtomicInteger();
     // jobs a worker took and has not settled
     private final AtomicInteger atWorkers = new AtomicInteger();
-    // jobs taken since the last commit, whose mark the commit thread writes (unless they were settled meanwhile)
-    private final java.util.Set<Long> takenSinceCommit = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // jobs taken since the last commit, whose mark the commit thread writes unless they were settled meanwhile (a
+    // queue rather than a set: a take is one lock-free append, and a settlement need not find and remove its job)
+    private final java.util.concurrent.ConcurrentLinkedQueue<LocalJob> takenSinceCommit =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
 
     // guarded by lock
@@ -126,6 +128,10 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
                 return waitForRoom(message);
             }
             store(message);
+            // asked under the lock: a stop that comes next (it takes the lock first) then finds this push waiting
+            // for its commit and writes it. Asked after the lock, the push could fail as "stopped" while the stop
+            // wrote its job all the same, and the runtime's retry on the next driver ran the job twice.
+            return commits.flush();
         } catch (JobsException e) {
             return CompletableFuture.failedStage(e); // full: the pipeline's bound, not a failure of its file
         } catch (RuntimeException e) {
@@ -133,7 +139,6 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
         } finally {
             lock.unlock();
         }
-        return commits.flush();
     }
 
     @Override
@@ -242,7 +247,8 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     boolean allCommitted() {
         lock.lock();
         try {
-            return takenSinceCommit.isEmpty() && settledUncommitted.get() == 0 && !store.hasUnsavedChanges();
+            return takenSinceCommit.isEmpty() && settledUncommitted.get() == 0 && !store.hasPendingChanges()
+                    && !store.hasUnsavedChanges();
         } finally {
             lock.unlock();
         }
@@ -270,7 +276,7 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
      */
     void jobTaken(LocalJob job) {
         atWorkers.incrementAndGet();
-        takenSinceCommit.add(job.record().sequence());
+        takenSinceCommit.add(job);
         commits.commitSoon();
     }
 
@@ -285,21 +291,22 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
                 atWorkers.decrementAndGet();
             }
             if (!job.belongsTo(this) || stopped || failure != null) {
-                // the file still holds the job and the next driver of it runs the job again
+                // the file still holds the job and the next driver of it runs the job again, its attempt counted:
+                // its taken mark is still written if the last commit has not written it yet
+                job.settledOutsideTheFile();
                 return Custody.BROKER;
             }
             outstanding--;
             long sequence = job.record().sequence();
-            takenSinceCommit.remove(sequence); // settled before its mark was written: the mark is not needed
             if (settlement.kind() == Settlement.Kind.ACK || settlement.kind() == Settlement.Kind.REJECT) {
-                store.remove(sequence);
+                store.settle(sequence);
             } else {
                 // a requeue (or a kind this driver does not know, which loses nothing): stored again as a new job
                 // behind the ready ones, in the same commit as the removal of the old one
                 JobRecord again = newRecord(job.record().message().toBuilder().headers(
                         settlement.kind() == Settlement.Kind.REQUEUE ? settlement.headers() : job.headers()).build(),
                         job.priority(), settlement.delay());
-                store.remove(sequence);
+                store.settle(sequence);
                 store.put(again);
                 index.add(again, System.currentTimeMillis());
                 scheduleWakeup();
@@ -320,24 +327,31 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
 
     @Override
     public int beforeCommit() {
-        if (!takenSinceCommit.isEmpty()) {
-            // under the lock, so that no settlement removes a job between our check and its mark
-            lock.lock();
-            try {
-                for (java.util.Iterator<Long> it = takenSinceCommit.iterator(); it.hasNext();) {
-                    long sequence = it.next();
-                    it.remove();
-                    if (failure == null) {
-                        store.markTaken(sequence); // also after a stop: a job still running then counts its attempt
-                    }
+        // under the lock, so that no settlement removes a job between our check and its mark, and the token counts
+        // exactly the settlements that this commit writes
+        lock.lock();
+        try {
+            LocalJob job;
+            while ((job = takenSinceCommit.poll()) != null) {
+                // a job settled before this commit needs no mark (its settlement happened under this lock)
+                if (failure == null && (job.isTaken() || job.isSettledOutsideTheFile())) {
+                    // also after a stop: a job still running then counts its attempt
+                    store.markTaken(job.record().sequence());
                 }
-            } catch (RuntimeException e) {
-                LOG.debug("pipeline '{}': could not mark running jobs: {}", name, e.getMessage());
-            } finally {
-                lock.unlock();
             }
+            if (failure == null) {
+                // one batch put and one bit set per touched batch: in-memory map operations, once per commit
+                store.apply();
+            }
+            return settledUncommitted.getAndSet(0);
+        } catch (JobsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // MVStore closes itself when a write fails; the commit thread fails the pipeline with this
+            throw StoreErrors.onWrite("file " + store.file() + ": ", e);
+        } finally {
+            lock.unlock();
         }
-        return settledUncommitted.getAndSet(0);
     }
 
     @Override
@@ -621,6 +635,16 @@ final class LocalDriver implements Driver, GroupCommit.Listener {
     private JobsException closeStore() {
         try {
             if (!store.isClosed()) {
+                lock.lock();
+                try {
+                    if (failure == null) {
+                        store.apply(); // what came after the commit thread's last commit (a push racing the stop)
+                    }
+                } catch (RuntimeException e) {
+                    throw StoreErrors.onWrite("file " + store.file() + ": ", e);
+                } finally {
+                    lock.unlock();
+                }
                 store.commit(true);
             }
             return null;

@@ -23,6 +23,7 @@ final class LocalJob implements Job {
     private final JobRecord record;
     private final JobIndex.Entry entry;
     private final AtomicInteger phase = new AtomicInteger(WAITING);
+    private volatile boolean settledOutsideTheFile;
 
     LocalJob(LocalDriver driver, JobRecord record, JobIndex.Entry entry) {
         this.driver = driver;
@@ -50,6 +51,20 @@ final class LocalJob implements Job {
      */
     int settleOnce() {
         return phase.getAndSet(SETTLED);
+    }
+
+    /** The job was settled after its driver stopped or failed: the file still holds it as not settled. */
+    void settledOutsideTheFile() {
+        settledOutsideTheFile = true;
+    }
+
+    boolean isSettledOutsideTheFile() {
+        return settledOutsideTheFile;
+    }
+
+    /** @return whether a worker took the job and has not settled it */
+    boolean isTaken() {
+        return phase.get() == TAKEN;
     }
 
     /** @return {@code true} when the job was waiting in the runtime's queue and is now withdrawn from it */

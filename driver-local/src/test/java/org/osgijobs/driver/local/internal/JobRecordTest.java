@@ -73,7 +73,7 @@ public class JobRecordTest extends LocalFixture {
         pushAll(first, "a", "b");
         first.stop();
         try (MVStore raw = new MVStore.Builder().fileName(file().toString()).open()) {
-            MVMap<Long, byte[]> jobs = raw.openMap(JobStore.JOBS);
+            MVMap<Long, byte[]> jobs = raw.openMap(JobStore.JOBS + 0);
             jobs.put(1L, new byte[] {9, 9, 9}); // job 'a' damaged
         }
         LocalDriver second = running(queue);
@@ -81,7 +81,7 @@ public class JobRecordTest extends LocalFixture {
         second.stop();
         try (MVStore raw = new MVStore.Builder().fileName(file().toString()).readOnly().open()) {
             assertArrayEquals("the damaged job is left for an operator", new byte[] {9, 9, 9},
-                    raw.<Long, byte[]>openMap(JobStore.JOBS).get(1L));
+                    raw.<Long, byte[]>openMap(JobStore.JOBS + 0).get(1L));
         }
         assertTrue(Files.exists(file()));
     }
