@@ -66,6 +66,7 @@ final class ManagedPipeline {
     private int waitingPushes;
     private boolean restoreScheduled;
     private final ArrayDeque<Message> held = new ArrayDeque<>();
+    private final CompletableFuture<Void> destroyed = new CompletableFuture<>();
     // confined to the lane
     private boolean started;
     /** INVALID because a driver refused the options: a new constructor of the kind may accept them. */
@@ -503,14 +504,46 @@ final class ManagedPipeline {
      */
     List<Message> destroy(long deadlineNanos, String reason) {
         stopDriver(deadlineNanos, reason);
-        synchronized (this) {
-            if (phase == PipelinePhase.DESTROYED) {
-                return List.of();
+        try {
+            synchronized (this) {
+                if (phase == PipelinePhase.DESTROYED) {
+                    return List.of();
+                }
+                move(PipelinePhase.DESTROYED);
+                problem = reason;
+                nextDriver.completeExceptionally(new JobsException(Kind.UNKNOWN_PIPELINE, prefix() + reason));
+                return takeHeldLocked();
             }
-            move(PipelinePhase.DESTROYED);
-            problem = reason;
-            nextDriver.completeExceptionally(new JobsException(Kind.UNKNOWN_PIPELINE, prefix() + reason));
-            return takeHeldLocked();
+        } finally {
+            destroyed.complete(null);
+        }
+    }
+
+    /** @return completes once the pipeline is destroyed: its driver has stopped (and let go of its file, its consumer) */
+    CompletableFuture<Void> destroyed() {
+        return destroyed;
+    }
+
+    /**
+     * On the lane, before this pipeline's first start: waits until the pipeline that had its name before (deleted,
+     * destroyed or renamed, and still stopping) is destroyed, so that two drivers of one name never overlap (a local
+     * pipeline's file is locked by the first until it stops). Gives up after the deadline, with a warning.
+     */
+    void awaitPredecessor(ManagedPipeline previous, long deadlineNanos) {
+        synchronized (this) {
+            problem = "waiting for the previous pipeline '" + name + "' to stop";
+        }
+        try {
+            previous.destroyed().get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("pipeline '{}': the previous pipeline of this name has not stopped in time; starting anyway",
+                    name);
+        } finally {
+            synchronized (this) {
+                problem = null;
+            }
         }
     }
 

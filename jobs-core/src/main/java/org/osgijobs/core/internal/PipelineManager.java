@@ -499,6 +499,12 @@ final class PipelineManager implements PipelineHost {
         ManagedPipeline created = new ManagedPipeline(name, origin, pid, definition, options, problem, consume, this,
                 new Lane(name, lifecycle));
         pipelines.put(name, created);
+        ManagedPipeline previous = retiring.get(name);
+        if (previous != null) {
+            // the first task of the new lane: no driver of this name starts before the previous one has stopped
+            long deadline = deadline() + TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS);
+            created.lane.run(() -> created.awaitPredecessor(previous, deadline));
+        }
         return created;
     }
 
