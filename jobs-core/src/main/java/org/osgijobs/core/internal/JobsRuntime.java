@@ -122,7 +122,8 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
     public JobsRuntime() {
         timers.setRemoveOnCancelPolicy(true);
         manager = new PipelineManager(() -> settings, queue, lifecycle, callbacks, this::schedule, this::post);
-        producer = new Producer(manager, () -> settings, callbacks, observers, tracing);
+        producer = new Producer(manager, () -> settings, callbacks, observers, tracing,
+                new PushDeadlines(this::onTimer));
     }
 
     /** Named apart from the plain {@link #activate(Map)} so that SCR cannot pick the wrong overload. */
@@ -470,6 +471,15 @@ public final class JobsRuntime implements Jobs, PipelineRegistry, RuntimeGauges 
         } catch (TimeoutException e) {
             throw new JobsException(Kind.OUTCOME_UNKNOWN, "pipeline '" + pipeline + "': " + what
                     + " not done within " + timeout + " s (timeout); it goes on in the background");
+        }
+    }
+
+    /** Runs a short task on the timer thread itself after the delay; dropped when the runtime stops. */
+    private void onTimer(Runnable task, long delayMillis) {
+        try {
+            timers.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            LOG.debug("runtime stopping: a deferred task is dropped");
         }
     }
 

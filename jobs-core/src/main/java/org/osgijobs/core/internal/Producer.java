@@ -35,14 +35,16 @@ final class Producer {
 
     private final Observers observers;
     private final Tracing tracing;
+    private final PushDeadlines deadlines;
 
     Producer(PipelineManager manager, Supplier<RuntimeSettings> settings, Executor callbacks, Observers observers,
-            Tracing tracing) {
+            Tracing tracing, PushDeadlines deadlines) {
         this.manager = manager;
         this.settings = settings;
         this.callbacks = callbacks;
         this.observers = observers;
         this.tracing = tracing;
+        this.deadlines = deadlines;
     }
 
     void push(Message message) {
@@ -108,8 +110,10 @@ final class Producer {
             return settledPush(pipeline, message, stored, start);
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
-        stored.copy().orTimeout(TimeUnit.SECONDS.toMillis(settings.get().timeout()) + DRIVER_GRACE_MILLIS,
-                TimeUnit.MILLISECONDS).whenCompleteAsync((ok, failure) -> {
+        CompletableFuture<Void> watched = stored.copy();
+        deadlines.watch(watched, System.nanoTime() + TimeUnit.SECONDS.toNanos(settings.get().timeout())
+                + TimeUnit.MILLISECONDS.toNanos(DRIVER_GRACE_MILLIS));
+        watched.whenCompleteAsync((ok, failure) -> {
                     if (failure == null) {
                         pipeline.counters.pushed.increment();
                         observers.pushed(pipeline.name, System.nanoTime() - start);
