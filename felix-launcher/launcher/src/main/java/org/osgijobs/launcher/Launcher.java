@@ -80,6 +80,8 @@ final class Launcher {
     private final ConsoleResultGuard.Hold consoleLog;
     private Framework framework;
     private GracefulStop stop;
+    private CountDownLatch startLevelReached = new CountDownLatch(0);
+    private int beginningLevel;
 
     /**
      * @param console    whether Gogo's interactive console runs (it owns Ctrl-C then)
@@ -114,6 +116,7 @@ final class Launcher {
             }
             if (options.runsCommands()) {
                 awaitReady(probe);
+                awaitStartLevel(); // the commands run with every bundle of conf/'s levels up (the HTTP API too)
                 int status = runCommands();
                 stop.stopAndWait();
                 return status;
@@ -154,21 +157,31 @@ final class Launcher {
         StaleConfigurations.remove(created.getBundleContext());
         // the API's token must be in place before jobs-http answers its first request
         SeededConfiguration.seed(created.getBundleContext(), "jobs.http", layout.conf().resolve(HttpToken.FILE));
-        raiseStartLevel(created, beginning);
+        // not waited for here: readiness is the pipelines', and the bundles above the runtime's level (the HTTP
+        // API's Jetty) start meanwhile instead of holding it up
+        startLevelReached = raiseStartLevel(created, beginning);
+        beginningLevel = beginning;
         return created;
     }
 
-    /** Raises the framework's start level and waits until the bundles of the levels up to it are started. */
-    private static void raiseStartLevel(Framework framework, int level) {
+    /** Raises the framework's start level; the latch opens when the bundles of the levels up to it are started. */
+    private static CountDownLatch raiseStartLevel(Framework framework, int level) {
         FrameworkStartLevel startLevel = framework.adapt(FrameworkStartLevel.class);
-        if (startLevel.getStartLevel() >= level) {
-            return;
-        }
         CountDownLatch reached = new CountDownLatch(1);
+        if (startLevel.getStartLevel() >= level) {
+            reached.countDown();
+            return reached;
+        }
         startLevel.setStartLevel(level, event -> reached.countDown());
+        return reached;
+    }
+
+    /** Waits until the bundles of the beginning start level are started (at most {@link #START_LEVEL_WAIT}). */
+    private void awaitStartLevel() {
         try {
-            if (!reached.await(START_LEVEL_WAIT.toSeconds(), TimeUnit.SECONDS)) {
-                LOG.warn("start level {} not reached within {} s; going on", level, START_LEVEL_WAIT.toSeconds());
+            if (!startLevelReached.await(START_LEVEL_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                LOG.warn("start level {} not reached within {} s; going on", beginningLevel,
+                        START_LEVEL_WAIT.toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
