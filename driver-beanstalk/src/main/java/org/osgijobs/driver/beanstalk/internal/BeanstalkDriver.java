@@ -129,7 +129,8 @@ final class BeanstalkDriver implements Driver, Reserver.Host {
             error = error == null ? c.error() : error;
             held += c.reserved();
             // a reserver still making its first connection counts as consuming (the runtime would otherwise call
-            // the pipeline push-only at its start); a lost connection is not ready and says why (its error)
+            // the pipeline push-only at its start); a lost connection, or a server that cannot be asked for the
+            // tube's statistics, is not ready and says why (the error below)
             allUp &= c.consuming() && (c.connected() || c.error() == null);
         }
         long ready = 0;
@@ -149,7 +150,7 @@ final class BeanstalkDriver implements Driver, Reserver.Host {
             }
         }
         return State.builder(pipeline).driver(NAME).queue(options.tube).active(ready).delayed(delayed)
-                .reserved(reserved).ready(!stopped && allUp)
+                .reserved(reserved).ready(!stopped && allUp && error == null)
                 .priority(options.priority).errorMessage(error == null ? "" : error).build();
     }
 
